@@ -5,12 +5,14 @@ No logic lives here; each command is a thin wrapper over a function in its stage
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import duckdb
+import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -28,8 +30,12 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Import a public data set into the warehouse.", no_args_is_help=True)
 fixtures_app = typer.Typer(help="Make data sets for tests and benchmarks.", no_args_is_help=True)
+segments_app = typer.Typer(
+    help="Brand-loyalty x usage segments per category (see `offers segments --help`)."
+)
 app.add_typer(import_app, name="import")
 app.add_typer(fixtures_app, name="fixtures")
+app.add_typer(segments_app, name="segments")
 
 console = Console()
 errors = Console(stderr=True)
@@ -308,3 +314,165 @@ def demo(
     for name, rows in result.table_rows.items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
+
+
+def _parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"'{text}' is not a date like 2017-03-29", param_hint=option
+        ) from exc
+
+
+def _write_parquet(frame: pl.DataFrame, out: Path) -> None:
+    """Write atomically: a half-written file never takes the name."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    frame.write_parquet(partial)
+    partial.replace(out)
+
+
+@segments_app.callback(invoke_without_command=True)
+def segments(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Segment the 52 weeks before this date.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only this category; prints and draws its 3 x 3 matrix.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Parquet file for the segments.")] = None,
+    chart: Annotated[
+        Path | None, typer.Option(help="PNG for the matrix (default: beside --out).")
+    ] = None,
+) -> None:
+    """Segment every household x category: national / store loyal or switcher, by usage."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if as_of is None:
+        raise typer.BadParameter("give the date to segment as of", param_hint="--as-of")
+    from offers.segments import brand_segments, categories, segment_matrix
+
+    day = _parse_date(as_of, "--as-of")
+    settings = _settings_or_exit()
+    con = _connect()
+    found = brand_segments(con, day, settings.segments, category=category)
+    if category is not None and found.is_empty():
+        close = [name for name in categories(con) if category.lower() in name.lower()][:5]
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        errors.print(
+            f"error: nobody bought in category '{category}' before {day}{hint}",
+            soft_wrap=True,
+            markup=False,
+        )
+        raise typer.Exit(1)
+    if out is not None:
+        _write_parquet(found.sort("category", "household_id"), out)
+        console.print(f"wrote {found.height:,} household x category rows to {out}")
+    counts = found.group_by("brand_segment").len().sort("brand_segment")
+    console.print(
+        "segments: " + ", ".join(f"{seg} {n:,}" for seg, n in counts.iter_rows()), soft_wrap=True
+    )
+    if category is None:
+        return
+    from offers.charts import segment_heatmap
+
+    matrix = segment_matrix(found)
+    table = Table(title=f"{category} as of {day}: households / units / spend")
+    table.add_column("brand loyalty")
+    for usage in ("low", "medium", "high"):
+        table.add_column(f"{usage} usage", justify="right")
+    for segment in ("national", "switcher", "store"):
+        cells = matrix.filter(pl.col("brand_segment") == segment)
+        table.add_row(
+            segment,
+            *(
+                f"{r['households']:,} / {r['units']:,} / ${r['spend']:,.2f}"
+                for r in cells.iter_rows(named=True)
+            ),
+        )
+    console.print(table)
+    picture = chart or (out.with_suffix(".png") if out else Path(f"segments-{category}.png"))
+    segment_heatmap(matrix, category, picture)
+    console.print(f"matrix drawn in {picture}")
+
+
+@segments_app.command("migrate")
+def segments_migrate(
+    from_date: Annotated[str, typer.Option("--from", help="The earlier date.")],
+    to_date: Annotated[str, typer.Option("--to", help="The later date.")],
+    category: Annotated[str, typer.Option(help="The category.")],
+) -> None:
+    """How many households moved between brand segments from one date to the other."""
+    from offers.segments import brand_segments, migration
+
+    start, end = _parse_date(from_date, "--from"), _parse_date(to_date, "--to")
+    if end <= start:
+        raise typer.BadParameter("--to must be after --from", param_hint="--to")
+    settings = _settings_or_exit()
+    con = _connect()
+    flows = migration(
+        brand_segments(con, start, settings.segments, category=category),
+        brand_segments(con, end, settings.segments, category=category),
+    )
+    states = ["national", "switcher", "store", "unsegmented", "not buying"]
+    table = Table(title=f"{category}: households from {start} (rows) to {end} (columns)")
+    table.add_column("from \\ to")
+    for state in states:
+        table.add_column(state, justify="right")
+    for origin in states:
+        cells = []
+        for target in states:
+            hit = flows.filter(
+                (pl.col("from_segment") == origin) & (pl.col("to_segment") == target)
+            )
+            cells.append(f"{hit['households'].sum():,}" if hit.height else "0")
+        table.add_row(origin, *cells)
+    console.print(table)
+
+
+@app.command()
+def households(
+    as_of: Annotated[str, typer.Option("--as-of", help="Tiers and eligibility as of this date.")],
+    out: Annotated[Path | None, typer.Option(help="Parquet file for the households.")] = None,
+) -> None:
+    """Every household's value tier (A top 1 %, B next 4 %, C next 15 %, D) and eligibility."""
+    from offers.segments import value_tiers
+
+    day = _parse_date(as_of, "--as-of")
+    settings = _settings_or_exit()
+    con = _connect()
+    tiers = value_tiers(con, day, settings.households)
+    if out is not None:
+        _write_parquet(tiers, out)
+        console.print(f"wrote {tiers.height:,} households to {out}")
+    summary = (
+        tiers.group_by("tier")
+        .agg(
+            households=pl.len(),
+            eligible=pl.col("eligible").sum(),
+            spend=pl.col("spend_52w").sum(),
+            low=pl.col("spend_52w").min(),
+            high=pl.col("spend_52w").max(),
+        )
+        .sort("tier")
+    )
+    table = Table(title=f"Value tiers as of {day} (spend over the 52 weeks before)")
+    for heading in ("tier", "households", "eligible for a list", "spend", "spend per household"):
+        table.add_column(heading, justify="left" if heading == "tier" else "right")
+    for row in summary.iter_rows(named=True):
+        table.add_row(
+            row["tier"],
+            f"{row['households']:,}",
+            f"{row['eligible']:,}",
+            f"${row['spend']:,.2f}",
+            f"${row['low']:,.2f} to ${row['high']:,.2f}",
+        )
+    console.print(table)
+    threshold = settings.households.eligible_weekly_spend
+    console.print(
+        f"{int(tiers['eligible'].sum()):,} of {tiers.height:,} households spend more than "
+        f"${threshold:,.2f} a week over the last {settings.households.eligibility_weeks} weeks "
+        "and have not opted out: they get a list."
+    )

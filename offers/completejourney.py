@@ -32,6 +32,7 @@ from offers.ingest import IngestError, LoadResult, Progress
 from offers.ingest.kinds import HOUSEHOLDS, PRODUCTS, SCANS
 from offers.ingest.load import load
 from offers.ingest.source import Source, file_sha256, parquet_source
+from offers.warehouse import rows, value
 
 TRANSACTIONS = "transactions.parquet"
 
@@ -175,22 +176,21 @@ def _derived_sha256(path: Path, purpose: str) -> str:
 def _copy_table(con: duckdb.DuckDBPyConnection, path: Path, insert_sql: str) -> CopyResult:
     started = time.perf_counter()
     sha256 = file_sha256(path)
-    known = con.execute(
-        "SELECT rows_loaded FROM ingested_file WHERE file_sha256 = $sha256", {"sha256": sha256}
-    ).fetchone()
-    if known is not None:
-        return CopyResult(str(path), True, int(known[0]), time.perf_counter() - started)
+    known = rows(
+        con, "SELECT rows_loaded FROM ingested_file WHERE file_sha256 = $sha256", {"sha256": sha256}
+    )
+    if known:
+        return CopyResult(str(path), True, int(known[0][0]), time.perf_counter() - started)
     con.execute("BEGIN TRANSACTION")
     try:
-        inserted = con.execute(insert_sql, {"path": str(path)}).fetchone()
-        rows = int(inserted[0]) if inserted else 0
+        copied = int(value(con, insert_sql, {"path": str(path)}))
         con.execute(
             "INSERT INTO ingested_file SELECT coalesce(max(file_id), 0) + 1, $sha256, "
             "'completejourney', $path, current_timestamp, $rows, $rows, 0 FROM ingested_file",
-            {"sha256": sha256, "path": str(path), "rows": rows},
+            {"sha256": sha256, "path": str(path), "rows": copied},
         )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return CopyResult(str(path), False, rows, time.perf_counter() - started)
+    return CopyResult(str(path), False, copied, time.perf_counter() - started)

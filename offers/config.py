@@ -4,16 +4,29 @@ Every setting has a documented default, so the file only needs what a store chan
 
 ```toml
 [ingest]
-earliest_scan = "1990-01-01"   # a scan before this date is an impossible timestamp
+earliest_scan = 1990-01-01      # a scan before this day is an impossible timestamp
+
+[segments]
+window_weeks = 52               # brand segments look at the 52 weeks before as-of
+loyal_share = 0.8               # >= 80 % of a category's units in one brand type = loyal
+min_occasions = 2               # fewer purchase occasions in the category = unsegmented
+
+[households]
+spend_weeks = 52                # value tiers rank spend over the 52 weeks before as-of
+tier_shares = [0.01, 0.04, 0.15]  # A = top 1 %, B = next 4 %, C = next 15 %, D = the rest
+eligibility_weeks = 8           # eligibility averages spend over the 8 weeks before as-of
+eligible_weekly_spend = 25.0    # a list goes to households spending more than $25 a week
 ```
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_FILE = Path("offers.toml")
 
@@ -32,8 +45,37 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class SegmentSettings:
+    """Brand-loyalty segments per household x category."""
+
+    window_weeks: int = 52
+    """Weeks of scans before as-of that a segment is computed from."""
+    loyal_share: float = 0.8
+    """Share of the household's units in the category (0-1) in one brand type that makes
+    it loyal to that type: national at or above it, store at or below 1 - it."""
+    min_occasions: int = 2
+    """Purchase occasions (baskets) in the category below which a household is unsegmented."""
+
+
+@dataclass(frozen=True)
+class HouseholdSettings:
+    """Value tiers and list eligibility."""
+
+    spend_weeks: int = 52
+    """Weeks of spend before as-of that value tiers rank."""
+    tier_shares: tuple[float, ...] = (0.01, 0.04, 0.15)
+    """Shares of households (0-1) in tiers A, B, C, from the top spender down; D is the rest."""
+    eligibility_weeks: int = 8
+    """Weeks before as-of over which weekly spend is averaged for eligibility."""
+    eligible_weekly_spend: float = 25.0
+    """Dollars a week a household must spend more than to get a list."""
+
+
+@dataclass(frozen=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    segments: SegmentSettings = field(default_factory=SegmentSettings)
+    households: HouseholdSettings = field(default_factory=HouseholdSettings)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -42,14 +84,46 @@ def load_settings(path: Path | None = None) -> Settings:
     if not path.exists():
         return Settings()
     with path.open("rb") as handle:
-        raw = tomllib.load(handle)
-    unknown = set(raw) - {"ingest"}
+        try:
+            raw = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+    sections = {f.name: f for f in dataclasses.fields(Settings)}
+    unknown = set(raw) - set(sections)
     if unknown:
         raise SettingsError(f"{path}: unknown section(s) {sorted(unknown)}")
-    ingest = dict(raw.get("ingest", {}))
-    earliest = ingest.pop("earliest_scan", IngestSettings.earliest_scan)
-    if ingest:
-        raise SettingsError(f"{path}: unknown setting(s) in [ingest]: {sorted(ingest)}")
-    if not isinstance(earliest, dt.date):
-        raise SettingsError(f"{path}: [ingest] earliest_scan must be a date like 1990-01-01")
-    return Settings(ingest=IngestSettings(earliest_scan=earliest))
+    defaults = Settings()
+    chosen = {
+        name: _section(path, name, getattr(defaults, name), raw.get(name, {})) for name in sections
+    }
+    return Settings(**chosen)
+
+
+def _section(path: Path, name: str, default: Any, values: dict[str, Any]) -> Any:
+    known = {f.name: getattr(default, f.name) for f in dataclasses.fields(default)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise SettingsError(f"{path}: unknown setting(s) in [{name}]: {sorted(unknown)}")
+    chosen = dict(known)
+    for key, value in values.items():
+        expected = known[key]
+        if isinstance(expected, tuple):
+            value = tuple(value) if isinstance(value, list) else value
+        if isinstance(expected, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not type(expected) or (
+            isinstance(value, tuple) and not all(isinstance(v, int | float) for v in value)
+        ):
+            raise SettingsError(
+                f"{path}: [{name}] {key} must be like {_example(expected)}, not {value!r}"
+            )
+        chosen[key] = value
+    return dataclasses.replace(default, **chosen)
+
+
+def _example(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return repr(value)

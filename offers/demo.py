@@ -15,6 +15,7 @@ import duckdb
 from offers.config import IngestSettings
 from offers.ingest import LoadResult, Progress, ingest_file
 from offers.synthetic import GeneratedStore, generate
+from offers.warehouse import value
 
 DEMO_HOUSEHOLDS = 2_000
 DEMO_WEEKS = 52
@@ -38,8 +39,7 @@ def warehouse_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows in each of the warehouse's main tables."""
     counts = {}
     for table in _WAREHOUSE_TABLES:
-        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-        counts[table] = int(row[0]) if row else 0
+        counts[table] = int(value(con, f"SELECT count(*) FROM {table}"))
     return counts
 
 

@@ -13,8 +13,10 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import polars as pl
 
 DEFAULT_DB = "offers.duckdb"
 DB_ENV_VAR = "OFFERS_DB"
@@ -63,8 +65,7 @@ def resolve_path(db: str | Path | None) -> Path:
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The newest migration applied to this warehouse (0 for an empty file)."""
     con.execute(_SCHEMA_VERSION_DDL)
-    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
-    return int(row[0]) if row else 0
+    return int(value(con, "SELECT coalesce(max(version), 0) FROM schema_version"))
 
 
 def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[Migration]:
@@ -112,3 +113,26 @@ def connect(db: str | Path | None = None, *, read_only: bool = False) -> duckdb.
     if not read_only:
         migrate(con)
     return con
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None
+) -> list[tuple[Any, ...]]:
+    """All rows of a query (fetched whole, so the connection is free for the next one)."""
+    return con.execute(sql, params or {}).fetchall()
+
+
+def value(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None) -> Any:
+    """The single value a one-row, one-column query returns."""
+    found = rows(con, sql, params)
+    if len(found) != 1 or len(found[0]) != 1:
+        raise ValueError(f"expected one value, got {len(found)} rows")
+    return found[0][0]
+
+
+def frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None
+) -> pl.DataFrame:
+    """The result of a query (with named parameters) as a Polars frame."""
+    result: pl.DataFrame = con.sql(sql, params=params or {}).pl()
+    return result

@@ -49,6 +49,8 @@ def tiny_store(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> object:
     """The single value a query returns."""
-    row = con.execute(sql, params).fetchone() if params is not None else con.execute(sql).fetchone()
-    assert row is not None
-    return row[0]
+    found = (
+        con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+    )
+    assert len(found) == 1
+    return found[0][0]

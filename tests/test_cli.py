@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -79,3 +80,66 @@ def test_demo_generates_loads_and_summarises(db: Path, tmp_path: Path) -> None:
     assert code == 0
     assert "scan_line" in out
     assert (tmp_path / "out" / "store" / "scans.parquet").exists()
+
+
+@pytest.fixture
+def tiny_db(db: Path) -> Path:
+    for kind in ("products", "households", "scans"):
+        _offers(db, "ingest", kind, str(TINY / f"{kind}.csv"))
+    return db
+
+
+def test_segments_of_a_category_print_the_matrix_and_draw_it(tiny_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "analgesics.parquet"
+    code, text = _offers(
+        tiny_db, "segments", "--as-of", "2017-03-29", "--category", "ANALGESICS", "--out", str(out)
+    )
+    assert code == 0
+    assert "1 / 4 / $36.00" in text  # national, medium usage: household 1
+    frame = pl.read_parquet(out)
+    assert frame["household_id"].to_list() == [1, 2, 3]
+    assert out.with_suffix(".png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_an_unknown_category_suggests_a_near_one(tiny_db: Path) -> None:
+    code, text = _offers(tiny_db, "segments", "--as-of", "2017-03-29", "--category", "ANALGESIC")
+    assert code == 1
+    assert "did you mean ANALGESICS" in text
+
+
+def test_a_bad_date_is_named(tiny_db: Path) -> None:
+    code, text = _offers(tiny_db, "segments", "--as-of", "2017-02-30")
+    assert code == 2
+    assert "not a date" in text
+
+
+def test_households_writes_tiers_and_counts_the_eligible(tiny_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "households.parquet"
+    code, text = _offers(tiny_db, "households", "--as-of", "2017-03-29", "--out", str(out))
+    assert code == 0
+    assert "2 of 5 households spend more than $25.00 a week" in text
+    assert pl.read_parquet(out).columns == [
+        "household_id",
+        "spend_52w",
+        "weekly_spend_8w",
+        "tier",
+        "eligible",
+        "opted_out",
+    ]
+
+
+def test_migrate_prints_the_flow_table(tiny_db: Path) -> None:
+    code, text = _offers(
+        tiny_db,
+        "segments",
+        "migrate",
+        "--from",
+        "2017-03-01",
+        "--to",
+        "2017-03-29",
+        "--category",
+        "ANALGESICS",
+    )
+    assert code == 0
+    assert "unsegmented" in text
+    assert "not buying" in text

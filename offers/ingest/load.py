@@ -21,6 +21,7 @@ import duckdb
 from offers.config import IngestSettings
 from offers.ingest.kinds import Kind
 from offers.ingest.source import REJECTS_SCAN, REJECTS_TABLE, Source
+from offers.warehouse import rows, value
 
 Progress = Callable[[str, float], None]
 """Called now and then during a load with the phase ('checking', 'writing') and the
@@ -94,13 +95,14 @@ def load(
     row (file, row number, field, value, reason, message) and `ingested_file` the source.
     """
     started = time.perf_counter()
-    known = con.execute(
+    known = rows(
+        con,
         "SELECT rows_read FROM ingested_file WHERE file_sha256 = $sha256",
         {"sha256": source.sha256},
-    ).fetchone()
-    if known is not None:
+    )
+    if known:
         return LoadResult(
-            source.label, kind.name, source.sha256, True, int(known[0]), 0, 0,
+            source.label, kind.name, source.sha256, True, int(known[0][0]), 0, 0,
             time.perf_counter() - started,
         )  # fmt: skip
 
@@ -116,11 +118,9 @@ def load(
     watcher = _ProgressWatcher(con, on_progress)
     con.execute("BEGIN TRANSACTION")
     try:
-        file_id_row = con.execute(
-            "SELECT coalesce(max(file_id), 0) + 1 FROM ingested_file"
-        ).fetchone()
-        assert file_id_row is not None
-        params["file_id"] = int(file_id_row[0])
+        params["file_id"] = int(
+            value(con, "SELECT coalesce(max(file_id), 0) + 1 FROM ingested_file")
+        )
         params["first_row"] = source.first_row
         con.execute(f"DROP TABLE IF EXISTS {REJECTS_TABLE}")
         con.execute(f"DROP TABLE IF EXISTS {REJECTS_SCAN}")
@@ -131,16 +131,14 @@ def load(
             con.execute(query, bind(query, params))
             for rule in kind.rules:
                 con.execute(rule, bind(rule, params))
-        counts = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE reason IS NULL), min(rowid) FROM checked"
-        ).fetchone()
-        assert counts is not None
-        rows_loaded = int(counts[1])
+        read, rows_loaded, first_rowid = rows(
+            con,
+            "SELECT count(*), count(*) FILTER (WHERE reason IS NULL), min(rowid) FROM checked",
+        )[0]
         # Rows of a table made in an open transaction are numbered from a large base.
-        params["first_rowid"] = int(counts[2] or 0)
+        params["first_rowid"] = int(first_rowid or 0)
         con.execute(_CSV_REJECTED if source.csv_rejects else _NO_CSV_REJECTED)
-        unsplittable_row = con.execute("SELECT count(*) FROM csv_rejected").fetchone()
-        rows_read = int(counts[0]) + (int(unsplittable_row[0]) if unsplittable_row else 0)
+        rows_read = int(read) + int(value(con, "SELECT count(*) FROM csv_rejected"))
         con.execute(_QUARANTINE, bind(_QUARANTINE, params))
         with watcher.phase("writing"):
             for statement in kind.write_sql:
@@ -148,19 +146,21 @@ def load(
         params.update(read=rows_read, loaded=rows_loaded, quarantined=rows_read - rows_loaded)
         con.execute(_RECORD_FILE, bind(_RECORD_FILE, params))
         by_reason = dict(
-            con.execute(
+            rows(
+                con,
                 "SELECT reason, count(*) FROM quarantine WHERE file_id = $file_id "
                 "GROUP BY reason ORDER BY count(*) DESC, reason",
                 {"file_id": params["file_id"]},
-            ).fetchall()
+            )
         )
         examples = tuple(
             f"row {row_number}: {message}"
-            for row_number, message in con.execute(
+            for row_number, message in rows(
+                con,
                 "SELECT row_number, message FROM quarantine WHERE file_id = $file_id "
                 "ORDER BY row_number LIMIT $limit",
                 {"file_id": params["file_id"], "limit": EXAMPLES_SHOWN},
-            ).fetchall()
+            )
         )
         con.execute("DROP TABLE checked")
         con.execute("DROP TABLE csv_rejected")

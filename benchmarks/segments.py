@@ -1,0 +1,98 @@
+"""Segmentation speed: `brand_segments` over every household x category of a synthetic
+store, against the floor: one DuckDB pass over the scans joined to products, grouped by
+household and category (sum of units), on the same warehouse in the same run.
+
+    .venv/bin/python benchmarks/segments.py [--households 50000] [--repeat 3]
+
+The store (50,000 households x 52 weeks, about 16 M scan lines) is generated and loaded
+once into bench-data/ (git-ignored) and reused. Target: within 3x of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from pathlib import Path
+
+from offers.ingest import ingest_file
+from offers.segments import brand_segments, value_tiers
+from offers.synthetic import generate
+from offers.warehouse import connect, frame, rows
+
+TARGET_RATIO = 3.0
+AS_OF = dt.date(2017, 12, 31)
+
+FLOOR_SQL = """
+SELECT s.household_id, p.category, sum(s.quantity) AS units
+FROM scan_line AS s
+JOIN product AS p ON p.product_id = s.product_id
+GROUP BY s.household_id, p.category
+"""
+
+# For context: the floor plus the one costly thing segments need, purchase occasions
+# (distinct baskets per household x category).
+FLOOR_WITH_OCCASIONS_SQL = """
+SELECT s.household_id, p.category, sum(s.quantity) AS units,
+    count(DISTINCT s.basket_id) AS occasions
+FROM scan_line AS s
+JOIN product AS p ON p.product_id = s.product_id
+GROUP BY s.household_id, p.category
+"""
+
+
+def warehouse(folder: Path, households: int) -> Path:
+    """A warehouse with the synthetic store loaded, made once."""
+    db = folder / f"segments-{households}.duckdb"
+    if db.exists():
+        return db
+    store = folder / f"parquet-{households}"
+    if not (store / "scans.parquet").exists():
+        print(f"generating {households:,} households x 52 weeks in {store} ...")
+        generate(store, households_count=households, weeks=52, seed=1)
+    print(f"loading {db} ...")
+    con = connect(db)
+    for kind in ("products", "households", "scans"):
+        ingest_file(con, kind, store / f"{kind}.parquet")
+    con.close()
+    return db
+
+
+def best_of(repeat: int, run: object) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()  # type: ignore[operator]
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--households", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
+    parser.add_argument("--data", type=Path, default=Path("bench-data"))
+    args = parser.parse_args()
+    args.data.mkdir(parents=True, exist_ok=True)
+    con = connect(warehouse(args.data, args.households), read_only=True)
+    lines = rows(con, "SELECT count(*) FROM scan_line")[0][0]
+
+    floor = best_of(args.repeat, lambda: frame(con, FLOOR_SQL))
+    with_occasions = best_of(args.repeat, lambda: frame(con, FLOOR_WITH_OCCASIONS_SQL))
+    segments = best_of(args.repeat, lambda: brand_segments(con, AS_OF))
+    tiers = best_of(args.repeat, lambda: value_tiers(con, AS_OF))
+    pairs = brand_segments(con, AS_OF).height
+
+    print()
+    print(f"{args.households:,} households, {lines:,} scan lines, {pairs:,} household x category")
+    print(f"{'step':28} {'seconds':>8} {'ratio to floor':>15}  target <= {TARGET_RATIO}")
+    print(f"{'floor (join + group by)':28} {floor:>8.2f} {1.0:>15.2f}")
+    print(f"{'floor + distinct baskets':28} {with_occasions:>8.2f} {with_occasions / floor:>15.2f}")
+    for name, seconds in (("brand_segments", segments), ("value_tiers", tiers)):
+        ratio = seconds / floor
+        verdict = "ok" if ratio <= TARGET_RATIO else "MISSED"
+        print(f"{name:28} {seconds:>8.2f} {ratio:>15.2f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
