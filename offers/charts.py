@@ -5,12 +5,14 @@ Each function takes a frame and a path and writes one PNG (matplotlib, no screen
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import polars as pl
@@ -45,6 +47,64 @@ def segment_heatmap(matrix: pl.DataFrame, category: str, path: Path) -> Path:
             axes.text(j, i, labels[i][j], ha="center", va="center", fontsize=8, color=colour)
     axes.set_title(f"{category}: buyers by brand loyalty and usage")
     figure.colorbar(image, ax=axes, label="households")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def purchase_timeline(
+    purchases: pl.DataFrame, upcoming: pl.DataFrame, title: str, as_of: dt.date, path: Path
+) -> Path:
+    """Past purchases (dots) and the predicted next one (a diamond with its 80 % band) of a
+    household's top items, one row per item.
+
+    Input: purchases (item_name, day) and upcoming (item_name, p_buy, expected_date,
+    band_start, band_end), the top item first.
+    """
+    names = upcoming["item_name"].to_list()
+    figure, axes = plt.subplots(figsize=(9, 0.55 * len(names) + 1.6), dpi=120)
+    for row, name in enumerate(names):
+        days = purchases.filter(pl.col("item_name") == name)["day"].to_list()
+        axes.scatter(days, [row] * len(days), s=18, color="#1f4e79")
+        item = upcoming.row(row, named=True)
+        axes.plot(
+            [item["band_start"], item["band_end"]], [row, row], color="#f0a030", linewidth=5,
+            alpha=0.5, solid_capstyle="round",
+        )  # fmt: skip
+        axes.scatter([item["expected_date"]], [row], marker="D", s=40, color="#d0601a")
+        axes.text(
+            item["band_end"], row, f"  {item['p_buy']:.0%}", va="center", fontsize=8,
+            color="#d0601a",
+        )  # fmt: skip
+    axes.axvline(float(mdates.date2num(as_of)), color="grey", linestyle="--", linewidth=1)  # type: ignore[no-untyped-call]
+    axes.set_yticks(range(len(names)), [name[:38] for name in names], fontsize=8)
+    axes.invert_yaxis()
+    axes.set_title(f"{title}: purchases (dots) and the next one expected (diamond, 80 % band)")
+    axes.title.set_fontsize(9)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def reliability_plot(table: pl.DataFrame, title: str, path: Path) -> Path:
+    """Predicted against observed share bought, per bin of p (calibration_table output)."""
+    figure, (top, bottom) = plt.subplots(
+        2, 1, figsize=(5.5, 6), dpi=120, gridspec_kw={"height_ratios": [3, 1]}, sharex=True
+    )
+    top.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect")
+    top.plot(table["mean_p"], table["observed"], marker="o", color="#1f4e79", label="model")
+    top.set_ylabel("share bought in the window")
+    top.set_title(title, fontsize=9)
+    top.legend(loc="upper left")
+    bottom.bar(table["mean_p"], table["rows"], width=0.06, color="#8fb3d9")
+    bottom.set_yscale("log")
+    bottom.set_xlabel("predicted p_buy")
+    bottom.set_ylabel("rows")
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)

@@ -6,6 +6,15 @@ Every setting has a documented default, so the file only needs what a store chan
 [ingest]
 earliest_scan = 1990-01-01      # a scan before this day is an impossible timestamp
 
+[cycles]
+quantity_elasticity = 0.5       # after buying twice the usual units, the next purchase comes
+                                # 2 ** 0.5 times later
+prior_pairs = 5.0               # an item's cycle is pulled toward all items' with this weight
+habit_occasions = 3.0           # an item bought 3 times counts as half a habit
+lapse_cycles = 6.0              # unbought for 6 typical intervals: faded to 1/e
+just_bought_days = 14           # bought < 14 days ago, never rebought within 28: not due
+calibration_gap_days = 28       # calibration windows end 28 days before as-of
+
 [segments]
 window_weeks = 52               # brand segments look at the 52 weeks before as-of
 loyal_share = 0.8               # >= 80 % of a category's units in one brand type = loyal
@@ -72,8 +81,34 @@ class HouseholdSettings:
 
 
 @dataclass(frozen=True)
+class CycleSettings:
+    """The purchase-cycle model (offers/cycles.py)."""
+
+    quantity_elasticity: float = 0.5
+    """How an interval stretches with the units bought: after buying q units where the
+    household usually buys m, the next interval is expected (q / m) ** elasticity times its
+    usual length (0: quantity ignored; 1: proportional)."""
+    prior_pairs: float = 5.0
+    """Pseudo-count (household x item pairs) with which an item's interval and repeat rate
+    are pulled toward those of all items at its level."""
+    habit_occasions: float = 3.0
+    """Occasions at which an item counts as half a habit: the score is scaled by
+    occasions / (occasions + habit_occasions), so a staple outranks an item bought twice."""
+    lapse_cycles: float = 6.0
+    """Typical intervals after which an unbought item has faded to 1/e of its score."""
+    just_bought_days: int = 14
+    """An item bought fewer than this many days ago by a household whose every interval for
+    it is more than twice as long is not due: its score is 0 (p_buy the calibration curve's
+    floor)."""
+    calibration_gap_days: int = 28
+    """The calibration curve is fit on windows that end this many days before as-of, so the
+    latest purchases change the model's inputs but never its calibration."""
+
+
+@dataclass(frozen=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    cycles: CycleSettings = field(default_factory=CycleSettings)
     segments: SegmentSettings = field(default_factory=SegmentSettings)
     households: HouseholdSettings = field(default_factory=HouseholdSettings)
 

@@ -54,3 +54,42 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> o
     )
     assert len(found) == 1
     return found[0][0]
+
+
+Purchase = tuple[int, int, int, int]
+"""(household, product, quantity, day of 2017) for a hand-built history."""
+
+
+def warehouse_with(
+    purchases: list[Purchase], products_sql: str, households: int
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with the products `products_sql` inserts, households 1 to
+    `households`, and one basket per purchase at noon on its day of 2017 ($1 a unit)."""
+    con = connect(":memory:")
+    con.execute(products_sql)
+    con.execute(
+        "INSERT INTO household (household_id) SELECT range FROM range(1, $n + 1)",
+        {"n": households},
+    )
+    for basket, (household, product, quantity, day) in enumerate(purchases):
+        con.execute(
+            "INSERT INTO scan_line (basket_id, product_id, household_id, store_id, scanned_at, "
+            "quantity, amount_paid, is_return, file_id) VALUES ($b, $p, $h, 1, "
+            "TIMESTAMP '2017-01-01 12:00' + to_days($d), $q, $q, $q < 0, 1)",
+            {"b": basket, "p": product, "h": household, "d": day, "q": quantity},
+        )
+    return con
+
+
+def loaded_synthetic_store(
+    folder: Path, households: int, seed: int
+) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A synthetic store of `households` x 52 weeks generated in `folder` and loaded; the
+    connection and the folder holding the planted truth."""
+    from offers.synthetic import generate
+
+    store = generate(folder / "store", households_count=households, weeks=52, seed=seed)
+    con = connect(folder / "offers.duckdb")
+    for kind in ("products", "households", "scans"):
+        ingest_file(con, kind, store.folder / f"{kind}.parquet")
+    return con, store.folder

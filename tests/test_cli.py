@@ -143,3 +143,43 @@ def test_migrate_prints_the_flow_table(tiny_db: Path) -> None:
     assert code == 0
     assert "unsegmented" in text
     assert "not buying" in text
+
+
+def test_cycles_predict_and_show(tiny_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "predictions.parquet"
+    code, text = _offers(tiny_db, "cycles", "predict", "--as-of", "2017-03-29", "--out", str(out))
+    assert code == 0
+    assert "wrote 18 household x product predictions" in text
+    assert {"household_id", "item_id", "p_buy", "expected_date"} <= set(
+        pl.read_parquet(out).columns
+    )
+    chart = tmp_path / "timeline.png"
+    code, text = _offers(
+        tiny_db, "cycles", "show", "1", "--as-of", "2017-03-29", "--chart", str(chart)
+    )
+    assert code == 0
+    assert "Tylenol" in text
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+    code, text = _offers(tiny_db, "cycles", "show", "99", "--as-of", "2017-03-29")
+    assert code == 1
+    assert "household 99 bought nothing" in text
+
+
+def test_evaluate_cycles_prints_every_model(tiny_db: Path, tmp_path: Path) -> None:
+    chart = tmp_path / "reliability.png"
+    code, text = _offers(
+        tiny_db,
+        "evaluate",
+        "cycles",
+        "--as-of",
+        "2017-03-08,2017-03-15",
+        "--horizon",
+        "7",
+        "--chart",
+        str(chart),
+    )
+    assert code == 0
+    for model in ("P-TopFreq", "Poisson-Gamma", "G-TopFreq"):
+        assert model in text
+    assert "Recall@10 against P-TopFreq" in text
+    assert chart.read_bytes()[:4] == b"\x89PNG"

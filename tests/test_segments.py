@@ -15,7 +15,6 @@ from polars.testing import assert_frame_equal
 
 from offers.charts import segment_heatmap
 from offers.config import HouseholdSettings
-from offers.ingest import ingest_file
 from offers.segments import (
     BRAND_SEGMENTS,
     USAGE_LEVELS,
@@ -24,9 +23,9 @@ from offers.segments import (
     segment_matrix,
     value_tiers,
 )
-from offers.synthetic import generate
 from offers.warehouse import connect, frame
 from tests import segments_reference
+from tests.conftest import Purchase, loaded_synthetic_store, warehouse_with
 
 AS_OF = dt.date(2017, 3, 29)
 
@@ -139,12 +138,7 @@ def test_sql_agrees_with_the_polars_reference_on_the_tiny_store(
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """3,000 synthetic households x 52 weeks, loaded; and the folder with the truth."""
-    folder = tmp_path_factory.mktemp("synthetic")
-    store = generate(folder / "store", households_count=3_000, weeks=52, seed=21)
-    con = connect(folder / "offers.duckdb")
-    for kind in ("products", "households", "scans"):
-        ingest_file(con, kind, store.folder / f"{kind}.parquet")
-    return con, store.folder
+    return loaded_synthetic_store(tmp_path_factory.mktemp("synthetic"), 3_000, seed=21)
 
 
 def test_sql_agrees_with_the_polars_reference_on_synthetic_data(
@@ -214,18 +208,8 @@ purchase = st.tuples(
 )
 
 
-def _warehouse_with(purchases: list[tuple[int, int, int, int]]) -> duckdb.DuckDBPyConnection:
-    con = connect(":memory:")
-    con.execute(PRODUCTS_SQL)
-    con.execute("INSERT INTO household (household_id) SELECT range FROM range(1, 9)")
-    for basket, (household, product, quantity, day) in enumerate(purchases):
-        con.execute(
-            "INSERT INTO scan_line (basket_id, product_id, household_id, store_id, scanned_at, "
-            "quantity, amount_paid, is_return, file_id) VALUES ($b, $p, $h, 1, "
-            "TIMESTAMP '2017-01-01' + to_days($d), $q, $q * 2.5, $q < 0, 1)",
-            {"b": basket, "p": product, "h": household, "d": day, "q": quantity},
-        )
-    return con
+def _warehouse_with(purchases: list[Purchase]) -> duckdb.DuckDBPyConnection:
+    return warehouse_with(purchases, PRODUCTS_SQL, households=8)
 
 
 AS_OF_PROPERTIES = dt.date(2018, 1, 1)

@@ -1,0 +1,69 @@
+"""Prediction speed and memory: `predict` (with its calibration) for every household x
+product of a synthetic store, against the floor: one DuckDB pass
+`SELECT household_id, product_id, count(*), max(scanned_at) FROM scan_line GROUP BY ALL`,
+in the same run on the same warehouse. Two sizes, to show how cost grows.
+
+    .venv/bin/python benchmarks/cycles.py [--households 25000 50000] [--weeks 52]
+
+Peak memory is the growth of this process's peak resident set over the step (Linux
+ru_maxrss), so run the steps in the order printed. Target: within 5x of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.segments import warehouse
+from offers.cycles import predict
+from offers.warehouse import connect, frame, rows
+
+TARGET_RATIO = 5.0
+FLOOR_SQL = "SELECT household_id, product_id, count(*), max(scanned_at) FROM scan_line GROUP BY ALL"
+
+
+def measured(run: Callable[[], object]) -> tuple[float, float]:
+    """Seconds, and growth of the peak resident set in MB, of one run."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return seconds, (after - before) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--households", type=int, nargs="+", default=[25_000, 50_000])
+    parser.add_argument("--data", type=Path, default=Path("bench-data"))
+    args = parser.parse_args()
+    args.data.mkdir(parents=True, exist_ok=True)
+    print(f"{'households':>10} {'lines':>12} {'pairs':>10} {'step':10} {'seconds':>8} "
+          f"{'peak MB+':>9} {'ratio':>6}  target <= {TARGET_RATIO}")  # fmt: skip
+    for households in args.households:
+        measure_size(args.data, households)
+
+
+def measure_size(data: Path, households: int) -> None:
+    """Print the floor and predict for one store size."""
+    con = connect(warehouse(data, households), read_only=True)
+    lines = rows(con, "SELECT count(*) FROM scan_line")[0][0]
+    floor, floor_mb = measured(lambda: frame(con, FLOOR_SQL))
+    pairs: list[int] = []
+    ours, ours_mb = measured(
+        lambda: pairs.append(predict(con, dt.date(2017, 12, 31), 14, "product").height)
+    )
+    for step, seconds, mb in (("floor", floor, floor_mb), ("predict", ours, ours_mb)):
+        ratio = seconds / floor
+        verdict = "" if step == "floor" else ("ok" if ratio <= TARGET_RATIO else "MISSED")
+        print(f"{households:>10,} {lines:>12,} {pairs[0]:>10,} {step:10} "
+              f"{seconds:>8.2f} {mb:>9.0f} {ratio:>6.2f}  {verdict}")  # fmt: skip
+    con.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+-- Purchase history of every household x item before as-of: one row per pair.
+--
+-- Input tables: scan_line, product. Parameters: $as_of (TIMESTAMP: only scans strictly
+--   before it count), $level ('product': an item is a product id; 'subcategory': an item is
+--   the product's sub-category), $quantity_elasticity (how intervals stretch with units: an
+--   interval after buying q units, against the pair's mean of m units per occasion, counts
+--   as gap / (q / m) ^ elasticity), $sample_every (1: every household; n: the households
+--   whose id is a multiple of n, a sample for fitting).
+-- Output: household_id, item_id (text), occasions (days with a purchase), units, first_day,
+--   last_day (DATE), last_units (units bought on last_day), mean_units (units per
+--   occasion), gaps (intervals, = occasions - 1), shortest_gap_days (the shortest interval,
+--   NULL without intervals), log_gap_mean, log_gap_var (mean and
+--   sample variance of the quantity-adjusted log interval in days; NULL without intervals).
+-- A purchase occasion is a day with a purchase of the item; returns are left out.
+-- Partitionable by household.
+WITH item_lines AS (
+    SELECT
+        s.household_id,
+        CASE WHEN $level = 'product' THEN CAST(s.product_id AS VARCHAR) ELSE p.subcategory END
+            AS item_id,
+        CAST(s.scanned_at AS DATE) AS day,
+        s.quantity
+    FROM scan_line AS s
+    JOIN product AS p ON p.product_id = s.product_id
+    WHERE s.scanned_at < $as_of AND s.quantity > 0 AND mod(s.household_id, $sample_every) = 0
+),
+
+occasions AS (
+    SELECT household_id, item_id, day, CAST(sum(quantity) AS BIGINT) AS units
+    FROM item_lines
+    WHERE item_id IS NOT NULL
+    GROUP BY household_id, item_id, day
+),
+
+intervals AS (
+    SELECT
+        o.household_id,
+        o.item_id,
+        o.day,
+        o.units,
+        o.day - lag(o.day) OVER pair_days AS gap_days,
+        lag(o.units) OVER pair_days AS previous_units,
+        avg(o.units) OVER (PARTITION BY o.household_id, o.item_id) AS mean_units
+    FROM occasions AS o
+    WINDOW pair_days AS (PARTITION BY o.household_id, o.item_id ORDER BY o.day)
+),
+
+adjusted AS (
+    SELECT
+        i.*,
+        ln(i.gap_days) - $quantity_elasticity * ln(i.previous_units / i.mean_units)
+            AS log_gap
+    FROM intervals AS i
+)
+
+SELECT
+    household_id,
+    item_id,
+    count(*) AS occasions,
+    CAST(sum(units) AS BIGINT) AS units,
+    min(day) AS first_day,
+    max(day) AS last_day,
+    arg_max(units, day) AS last_units,
+    avg(units) AS mean_units,
+    count(log_gap) AS gaps,
+    min(gap_days) AS shortest_gap_days,
+    avg(log_gap) AS log_gap_mean,
+    var_samp(log_gap) AS log_gap_var
+FROM adjusted
+GROUP BY household_id, item_id
