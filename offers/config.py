@@ -10,8 +10,8 @@ earliest_scan = 1990-01-01      # a scan before this day is an impossible timest
 quantity_elasticity = 0.5       # after buying twice the usual units, the next purchase comes
                                 # 2 ** 0.5 times later
 prior_pairs = 5.0               # an item's cycle is pulled toward all items' with this weight
-habit_occasions = 3.0           # an item bought 3 times counts as half a habit
-lapse_cycles = 6.0              # unbought for 6 typical intervals: faded to 1/e
+habit_occasions = 12.0          # an item bought 12 times counts as half a habit
+lapse_cycles = 12.0             # unbought for 12 typical intervals: faded to 1/e
 just_bought_days = 14           # bought < 14 days ago, never rebought within 28: not due
 calibration_gap_days = 28       # calibration windows end 28 days before as-of
 
@@ -91,10 +91,10 @@ class CycleSettings:
     prior_pairs: float = 5.0
     """Pseudo-count (household x item pairs) with which an item's interval and repeat rate
     are pulled toward those of all items at its level."""
-    habit_occasions: float = 3.0
+    habit_occasions: float = 12.0
     """Occasions at which an item counts as half a habit: the score is scaled by
     occasions / (occasions + habit_occasions), so a staple outranks an item bought twice."""
-    lapse_cycles: float = 6.0
+    lapse_cycles: float = 12.0
     """Typical intervals after which an unbought item has faded to 1/e of its score."""
     just_bought_days: int = 14
     """An item bought fewer than this many days ago by a household whose every interval for
