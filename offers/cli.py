@@ -78,6 +78,18 @@ def _connect() -> duckdb.DuckDBPyConnection:
         raise typer.Exit(2) from exc
 
 
+def _require_scans(con: duckdb.DuckDBPyConnection, day: dt.date) -> None:
+    """Exit with a clear message when the warehouse holds no scan line before `day`."""
+    if not warehouse.has_scans_before(con, day):
+        errors.print(
+            f"error: the warehouse holds no scan line before {day}; load some first "
+            "(offers ingest scans FILE, or offers import completejourney)",
+            soft_wrap=True,
+            markup=False,
+        )
+        raise typer.Exit(1)
+
+
 def _settings_or_exit() -> Settings:
     try:
         return load_settings()
@@ -361,6 +373,7 @@ def segments(
     day = _parse_date(as_of, "--as-of")
     settings = _settings_or_exit()
     con = _connect()
+    _require_scans(con, day)
     found = brand_segments(con, day, settings.segments, category=category)
     if category is not None and found.is_empty():
         close = [name for name in categories(con) if category.lower() in name.lower()][:5]
@@ -416,6 +429,7 @@ def segments_migrate(
         raise typer.BadParameter("--to must be after --from", param_hint="--to")
     settings = _settings_or_exit()
     con = _connect()
+    _require_scans(con, end)
     flows = migration(
         brand_segments(con, start, settings.segments, category=category),
         brand_segments(con, end, settings.segments, category=category),
@@ -447,6 +461,7 @@ def households(
     day = _parse_date(as_of, "--as-of")
     settings = _settings_or_exit()
     con = _connect()
+    _require_scans(con, day)
     tiers = value_tiers(con, day, settings.households)
     if out is not None:
         _write_parquet(tiers, out)
@@ -502,6 +517,7 @@ def cycles_predict(
     day = _parse_date(as_of, "--as-of")
     settings = _settings_or_exit()
     con = _connect()
+    _require_scans(con, day)
     started = time.perf_counter()
     predicted = predict(con, day, horizon, level.value, settings.cycles)
     _write_parquet(predicted.sort("household_id", "p_buy", descending=[False, True]), out)
@@ -588,8 +604,13 @@ def evaluate_cycles(
     )
     settings = _settings_or_exit()
     con = _connect()
+    _require_scans(con, cutoffs[0])
     started = time.perf_counter()
-    result = backtest_cycles(con, cutoffs, horizon, level.value, settings.cycles)
+    try:
+        result = backtest_cycles(con, cutoffs, horizon, level.value, settings.cycles)
+    except ValueError as exc:
+        errors.print(f"error: {exc}", soft_wrap=True, markup=False)
+        raise typer.Exit(1) from exc
     table = Table(
         title=f"{level.value} level, {horizon}-day windows, {len(cutoffs)} cutoffs "
         f"({cutoffs[0]} to {cutoffs[-1]})"

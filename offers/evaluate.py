@@ -127,6 +127,7 @@ def backtest_cycles(
 ) -> Backtest:
     """Run the backtest over `cutoffs` (see the module docstring for what is counted).
 
+    Cutoffs with no household to count are skipped; ValueError when none is left.
     Output: metrics with one row per model: model, recall, precision, ndcg, phr, brier,
     ece (null for the rank-only baselines), households (summed over cutoffs); and scored,
     the model's p_buy with its outcome for every counted row (for reliability plots).
@@ -141,6 +142,8 @@ def backtest_cycles(
             con, _ACTIVE_SQL, {"start": start - dt.timedelta(weeks=ACTIVE_WEEKS), "end": start}
         )
         counted = active.join(truth.select("household_id").unique(), on="household_id")
+        if counted.is_empty():
+            continue
         truth = truth.join(counted, on="household_id")
         scores = _scores(con, cutoff, horizon, level, settings).join(counted, on="household_id")
         labelled = scores.join(
@@ -160,6 +163,11 @@ def backtest_cycles(
                 row.update(_calibration(labelled[probability].to_numpy(), outcome))
         per_cutoff.append(pl.DataFrame(rows))
         scored_parts.append(labelled.select("p_model", "bought"))
+    if not per_cutoff:
+        raise ValueError(
+            "no household to count at any cutoff: none shopped in the 8 weeks before and "
+            "bought something in the window"
+        )
     metrics = (
         pl.concat(per_cutoff, how="diagonal_relaxed")
         .group_by("model", maintain_order=True)

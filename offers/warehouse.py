@@ -9,6 +9,7 @@ one, and an interrupted upgrade leaves the file at the last complete version.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -128,6 +129,17 @@ def value(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | 
     if len(found) != 1 or len(found[0]) != 1:
         raise ValueError(f"expected one value, got {len(found)} rows")
     return found[0][0]
+
+
+def has_scans_before(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
+    """Whether any scan line is dated before `day`."""
+    return bool(
+        rows(
+            con,
+            "SELECT 1 FROM scan_line WHERE scanned_at < $day LIMIT 1",
+            {"day": dt.datetime.combine(day, dt.time())},
+        )
+    )
 
 
 def frame(

@@ -183,3 +183,18 @@ def test_evaluate_cycles_prints_every_model(tiny_db: Path, tmp_path: Path) -> No
         assert model in text
     assert "Recall@10 against P-TopFreq" in text
     assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["segments", "--as-of", "2017-03-29"],
+        ["households", "--as-of", "2017-03-29"],
+        ["cycles", "predict", "--as-of", "2017-03-29", "--out", "never.parquet"],
+        ["evaluate", "cycles", "--as-of", "2017-03-01"],
+    ],
+)
+def test_an_empty_warehouse_is_named_not_a_crash(db: Path, command: list[str]) -> None:
+    code, text = _offers(db, *command)
+    assert code == 1
+    assert "holds no scan line before" in text
