@@ -3,7 +3,7 @@ product of a synthetic store, against the floor: one DuckDB pass
 `SELECT household_id, product_id, count(*), max(scanned_at) FROM scan_line GROUP BY ALL`,
 in the same run on the same warehouse. Two sizes, to show how cost grows.
 
-    .venv/bin/python benchmarks/cycles.py [--households 25000 50000] [--weeks 52]
+    .venv/bin/python -m benchmarks.cycles [--households 25000 50000] [--weeks 52 26]
 
 Peak memory is the growth of this process's peak resident set over the step (Linux
 ru_maxrss), so run the steps in the order printed. Target: within 5x of the floor.
@@ -39,28 +39,30 @@ def measured(run: Callable[[], object]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--households", type=int, nargs="+", default=[25_000, 50_000])
+    parser.add_argument("--weeks", type=int, nargs="+", default=[52, 26])
     parser.add_argument("--data", type=Path, default=Path("bench-data"))
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
-    print(f"{'households':>10} {'lines':>12} {'pairs':>10} {'step':10} {'seconds':>8} "
+    print(f"{'households':>10} {'weeks':>5} {'lines':>12} {'pairs':>10} {'step':10} {'seconds':>8} "
           f"{'peak MB+':>9} {'ratio':>6}  target <= {TARGET_RATIO}")  # fmt: skip
-    for households in args.households:
-        measure_size(args.data, households)
+    sizes = [(households, args.weeks[0]) for households in args.households]
+    sizes += [(args.households[0], weeks) for weeks in args.weeks[1:]]
+    for households, weeks in sizes:
+        measure_size(args.data, households, weeks)
 
 
-def measure_size(data: Path, households: int) -> None:
-    """Print the floor and predict for one store size."""
-    con = connect(warehouse(data, households), read_only=True)
+def measure_size(data: Path, households: int, weeks: int) -> None:
+    """Print the floor and predict for one store size (predicting as of its last day)."""
+    con = connect(warehouse(data, households, weeks), read_only=True)
+    as_of = dt.date(2017, 1, 1) + dt.timedelta(weeks=weeks) - dt.timedelta(days=1)
     lines = rows(con, "SELECT count(*) FROM scan_line")[0][0]
     floor, floor_mb = measured(lambda: frame(con, FLOOR_SQL))
     pairs: list[int] = []
-    ours, ours_mb = measured(
-        lambda: pairs.append(predict(con, dt.date(2017, 12, 31), 14, "product").height)
-    )
+    ours, ours_mb = measured(lambda: pairs.append(predict(con, as_of, 14, "product").height))
     for step, seconds, mb in (("floor", floor, floor_mb), ("predict", ours, ours_mb)):
         ratio = seconds / floor
         verdict = "" if step == "floor" else ("ok" if ratio <= TARGET_RATIO else "MISSED")
-        print(f"{households:>10,} {lines:>12,} {pairs[0]:>10,} {step:10} "
+        print(f"{households:>10,} {weeks:>5} {lines:>12,} {pairs[0]:>10,} {step:10} "
               f"{seconds:>8.2f} {mb:>9.0f} {ratio:>6.2f}  {verdict}")  # fmt: skip
     con.close()
 

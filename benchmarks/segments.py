@@ -41,15 +41,16 @@ GROUP BY s.household_id, p.category
 """
 
 
-def warehouse(folder: Path, households: int) -> Path:
-    """A warehouse with the synthetic store loaded, made once."""
-    db = folder / f"segments-{households}.duckdb"
+def warehouse(folder: Path, households: int, weeks: int = 52) -> Path:
+    """A warehouse with the synthetic store (from 2017-01-01) loaded, made once."""
+    suffix = f"{households}" if weeks == 52 else f"{households}-{weeks}w"
+    db = folder / f"segments-{suffix}.duckdb"
     if db.exists():
         return db
-    store = folder / f"parquet-{households}"
+    store = folder / f"parquet-{suffix}"
     if not (store / "scans.parquet").exists():
-        print(f"generating {households:,} households x 52 weeks in {store} ...")
-        generate(store, households_count=households, weeks=52, seed=1)
+        print(f"generating {households:,} households x {weeks} weeks in {store} ...")
+        generate(store, households_count=households, weeks=weeks, seed=1)
     print(f"loading {db} ...")
     con = connect(db)
     for kind in ("products", "households", "scans"):
