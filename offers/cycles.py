@@ -40,7 +40,7 @@ from scipy.special import log_ndtr, ndtri
 from sklearn.isotonic import IsotonicRegression
 
 from offers.config import CycleSettings
-from offers.warehouse import frame, value
+from offers.warehouse import frame, midnight, value
 
 Level = Literal["product", "subcategory"]
 LEVELS: tuple[Level, ...] = ("product", "subcategory")
@@ -74,7 +74,7 @@ def history(
         con,
         _HISTORY_SQL,
         {
-            "as_of": dt.datetime.combine(as_of, dt.time()),
+            "as_of": midnight(as_of),
             "level": level,
             "quantity_elasticity": settings.quantity_elasticity,
             "sample_every": sample_every,
@@ -242,8 +242,8 @@ def window_purchases(
         _WINDOW_PURCHASES_SQL,
         {
             "level": level,
-            "start": dt.datetime.combine(start, dt.time()),
-            "end": dt.datetime.combine(start + dt.timedelta(days=days), dt.time()),
+            "start": midnight(start),
+            "end": midnight(start + dt.timedelta(days=days)),
         },
     )
 
@@ -307,17 +307,34 @@ def predict(
     """
     settings = settings or CycleSettings()
     pairs = history(con, as_of, level, settings)
+    predicted = predict_from_history(
+        con, pairs, as_of, horizon, level, settings, calibrate=calibrate
+    )
+    if level == "product":
+        predicted = predicted.with_columns(pl.col("item_id").cast(pl.Int64))
+    return predicted
+
+
+def predict_from_history(
+    con: duckdb.DuckDBPyConnection,
+    pairs: pl.DataFrame,
+    as_of: dt.date,
+    horizon: int,
+    level: Level,
+    settings: CycleSettings,
+    *,
+    calibrate: bool = True,
+) -> pl.DataFrame:
+    """`predict` for a history already read (item_id stays text): scores, then p_buy through
+    the calibration curve when asked for and there is data to fit it."""
     predicted = scores(pairs, item_priors(pairs, settings), as_of, horizon, settings)
     curve = fit_calibration(con, as_of, level, settings) if calibrate else None
     p_buy = (
         curve.predict(predicted["score"].to_numpy()) if curve is not None else predicted["score"]
     )
-    predicted = predicted.with_columns(p_buy=pl.Series(p_buy, dtype=pl.Float64)).select(
+    return predicted.with_columns(p_buy=pl.Series(p_buy, dtype=pl.Float64)).select(
         "household_id", "item_id", "p_buy", pl.exclude("household_id", "item_id", "p_buy")
     )
-    if level == "product":
-        predicted = predicted.with_columns(pl.col("item_id").cast(pl.Int64))
-    return predicted
 
 
 _HOUSEHOLD_PURCHASES_SQL = """
@@ -348,7 +365,7 @@ def household_purchases(
     return frame(
         con,
         _HOUSEHOLD_PURCHASES_SQL,
-        {"household": household_id, "as_of": dt.datetime.combine(as_of, dt.time()), "level": level},
+        {"household": household_id, "as_of": midnight(as_of), "level": level},
     )
 
 

@@ -24,8 +24,8 @@ import numpy as np
 import polars as pl
 
 from offers.config import CycleSettings
-from offers.cycles import Level, fit_calibration, history, item_priors, scores, window_purchases
-from offers.warehouse import frame
+from offers.cycles import Level, history, predict_from_history, window_purchases
+from offers.warehouse import frame, midnight
 
 TOP_K = 10
 ACTIVE_WEEKS = 8
@@ -45,10 +45,6 @@ class Backtest:
     scored: pl.DataFrame
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time())
-
-
 def _scores(
     con: duckdb.DuckDBPyConnection,
     cutoff: dt.date,
@@ -58,13 +54,7 @@ def _scores(
 ) -> pl.DataFrame:
     """household_id, item_id and one score column per model (p_* are probabilities)."""
     pairs = history(con, cutoff, level, settings)
-    model = scores(pairs, item_priors(pairs, settings), cutoff, horizon, settings)
-    curve = fit_calibration(con, cutoff, level, settings)
-    model = model.with_columns(
-        p_buy=pl.Series(curve.predict(model["score"].to_numpy()))
-        if curve is not None
-        else pl.col("score")
-    )
+    model = predict_from_history(con, pairs, cutoff, horizon, level, settings)
     exposure = (cutoff - pairs["first_day"]).dt.total_days().cast(pl.Float64)
     rates = pairs.with_columns(exposure=exposure).with_columns(
         rate=pl.col("occasions") / pl.col("exposure")
@@ -136,7 +126,7 @@ def backtest_cycles(
     per_cutoff = []
     scored_parts = []
     for cutoff in cutoffs:
-        start = _midnight(cutoff)
+        start = midnight(cutoff)
         truth = window_purchases(con, cutoff, horizon, level)
         active = frame(
             con, _ACTIVE_SQL, {"start": start - dt.timedelta(weeks=ACTIVE_WEEKS), "end": start}

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from offers.config import HouseholdSettings, SegmentSettings
-from offers.warehouse import frame, rows
+from offers.warehouse import frame, midnight, rows
 
 BRAND_SEGMENTS = ("national", "switcher", "store")
 USAGE_LEVELS = ("low", "medium", "high")
@@ -26,10 +26,6 @@ _BRAND_SEGMENTS_SQL = (
     resources.files("offers").joinpath("sql/segments/brand_segments.sql").read_text()
 )
 _VALUE_TIERS_SQL = resources.files("offers").joinpath("sql/segments/value_tiers.sql").read_text()
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time())
 
 
 def brand_segments(
@@ -48,12 +44,12 @@ def brand_segments(
     only that category.
     """
     settings = settings or SegmentSettings()
-    start = _midnight(as_of) - dt.timedelta(weeks=settings.window_weeks)
+    start = midnight(as_of) - dt.timedelta(weeks=settings.window_weeks)
     segments = frame(
         con,
         _BRAND_SEGMENTS_SQL,
         {
-            "as_of": _midnight(as_of),
+            "as_of": midnight(as_of),
             "window_start": start,
             "loyal_share": settings.loyal_share,
             "min_occasions": settings.min_occasions,
@@ -79,7 +75,7 @@ def value_tiers(
     shares = settings.tier_shares
     if len(shares) != 3 or any(share < 0 for share in shares) or sum(shares) > 1:
         raise ValueError("tier_shares must be three shares (A, B, C) adding up to at most 1")
-    as_of_time = _midnight(as_of)
+    as_of_time = midnight(as_of)
     return frame(
         con,
         _VALUE_TIERS_SQL,

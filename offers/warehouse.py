@@ -131,13 +131,18 @@ def value(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | 
     return found[0][0]
 
 
+def midnight(day: dt.date) -> dt.datetime:
+    """The start of `day`, as the timestamp a query compares scan times with."""
+    return dt.datetime.combine(day, dt.time())
+
+
 def has_scans_before(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
     """Whether any scan line is dated before `day`."""
     return bool(
         rows(
             con,
             "SELECT 1 FROM scan_line WHERE scanned_at < $day LIMIT 1",
-            {"day": dt.datetime.combine(day, dt.time())},
+            {"day": midnight(day)},
         )
     )
 

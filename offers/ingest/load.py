@@ -21,7 +21,7 @@ import duckdb
 from offers.config import IngestSettings
 from offers.ingest.kinds import Kind
 from offers.ingest.source import REJECTS_SCAN, REJECTS_TABLE, Source
-from offers.warehouse import rows, value
+from offers.warehouse import midnight, rows, value
 
 Progress = Callable[[str, float], None]
 """Called now and then during a load with the phase ('checking', 'writing') and the
@@ -112,7 +112,7 @@ def load(
         "sha256": source.sha256,
         "kind": kind.name,
         "label": source.label,
-        "earliest": dt.datetime.combine(settings.earliest_scan, dt.time()),
+        "earliest": midnight(settings.earliest_scan),
         "latest": latest,
     }
     watcher = _ProgressWatcher(con, on_progress)
