@@ -170,9 +170,13 @@ def backtest_cycles(
 
 
 def _ranking(labelled: pl.DataFrame, column: str, truth_size: pl.DataFrame) -> dict[str, float]:
-    top = labelled.with_columns(
-        rank=pl.col(column).rank("ordinal", descending=True).over("household_id")
-    ).filter(pl.col("rank") <= TOP_K)
+    """Each household's top TOP_K rows by `column`; equal scores in item_id order, so the
+    same data always gives the same top list."""
+    top = (
+        labelled.sort(["household_id", column, "item_id"], descending=[False, True, False])
+        .with_columns(rank=pl.int_range(1, pl.len() + 1).over("household_id"))
+        .filter(pl.col("rank") <= TOP_K)
+    )
     return _metrics(top, truth_size)
 
 
