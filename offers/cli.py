@@ -374,7 +374,8 @@ def segments(
     settings = _settings_or_exit()
     con = _connect()
     _require_scans(con, day)
-    found = brand_segments(con, day, settings.segments, category=category)
+    with errors.status(f"segmenting as of {day} ..."):
+        found = brand_segments(con, day, settings.segments, category=category)
     if category is not None and found.is_empty():
         close = [name for name in categories(con) if category.lower() in name.lower()][:5]
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
@@ -519,7 +520,8 @@ def cycles_predict(
     con = _connect()
     _require_scans(con, day)
     started = time.perf_counter()
-    predicted = predict(con, day, horizon, level.value, settings.cycles)
+    with errors.status(f"predicting every household x {level.value} as of {day} ..."):
+        predicted = predict(con, day, horizon, level.value, settings.cycles)
     _write_parquet(predicted.sort("household_id", "p_buy", descending=[False, True]), out)
     due = int((predicted["p_buy"] >= 0.5).sum())
     console.print(
@@ -545,9 +547,10 @@ def cycles_show(
     day = _parse_date(as_of, "--as-of")
     settings = _settings_or_exit()
     con = _connect()
-    predicted = predict(con, day, horizon, level.value, settings.cycles).filter(
-        pl.col("household_id") == household
-    )
+    with errors.status(f"predicting as of {day} ..."):
+        predicted = predict(con, day, horizon, level.value, settings.cycles).filter(
+            pl.col("household_id") == household
+        )
     if predicted.is_empty():
         errors.print(f"error: household {household} bought nothing before {day}")
         raise typer.Exit(1)
@@ -607,7 +610,15 @@ def evaluate_cycles(
     _require_scans(con, cutoffs[0])
     started = time.perf_counter()
     try:
-        result = backtest_cycles(con, cutoffs, horizon, level.value, settings.cycles)
+        with Progress(
+            TextColumn("cutoffs"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(), console=errors, transient=True,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("backtest", total=len(cutoffs))
+            result = backtest_cycles(
+                con, cutoffs, horizon, level.value, settings.cycles,
+                on_progress=lambda done, _: bar.update(task, completed=done),
+            )  # fmt: skip
     except ValueError as exc:
         errors.print(f"error: {exc}", soft_wrap=True, markup=False)
         raise typer.Exit(1) from exc

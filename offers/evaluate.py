@@ -17,6 +17,7 @@ calibration error (10 equal-width bins).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -114,8 +115,11 @@ def backtest_cycles(
     horizon: int = 14,
     level: Level = "product",
     settings: CycleSettings | None = None,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Backtest:
-    """Run the backtest over `cutoffs` (see the module docstring for what is counted).
+    """Run the backtest over `cutoffs` (see the module docstring for what is counted);
+    `on_progress(done, total)` is called after each cutoff.
 
     Cutoffs with no household to count are skipped; ValueError when none is left.
     Output: metrics with one row per model: model, recall, precision, ndcg, phr, brier,
@@ -125,7 +129,9 @@ def backtest_cycles(
     settings = settings or CycleSettings()
     per_cutoff = []
     scored_parts = []
-    for cutoff in cutoffs:
+    for done, cutoff in enumerate(cutoffs, start=1):
+        if on_progress is not None and done > 1:
+            on_progress(done - 1, len(cutoffs))
         start = midnight(cutoff)
         truth = window_purchases(con, cutoff, horizon, level)
         active = frame(
