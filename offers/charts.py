@@ -110,3 +110,82 @@ def reliability_plot(table: pl.DataFrame, title: str, path: Path) -> Path:
     figure.savefig(path)
     plt.close(figure)
     return path
+
+
+def deal_budget_chart(by_deal: pl.DataFrame, path: Path, *, top: int = 25) -> Path:
+    """Each deal's expected cost in a run against its budget cap, as horizontal bars.
+
+    Input: offers.run_summary by_deal (deal_id, expected_cost, budget_cap in dollars); the
+    `top` deals by expected cost. A deal with a cap shows the cap as a grey bar behind.
+    """
+    shown = by_deal.head(top).reverse()
+    names = shown["deal_id"].to_list()
+    costs = shown["expected_cost"].to_numpy()
+    caps = shown["budget_cap"].fill_null(0.0).to_numpy()
+    figure, axes = plt.subplots(figsize=(8, 0.32 * len(names) + 1.4), dpi=120)
+    positions = np.arange(len(names))
+    axes.barh(positions, caps, color="#dddddd", label="budget cap")
+    axes.barh(positions, costs, height=0.5, color="#1f77b4", label="expected cost, this run")
+    axes.set_yticks(positions, names, fontsize=8)
+    axes.set_xlabel("dollars")
+    axes.set_title("Expected redemption cost per deal against its cap")
+    axes.legend(loc="lower right", fontsize=8)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def tier_face_chart(by_tier: pl.DataFrame, budgets: dict[str, float], path: Path) -> Path:
+    """Average and largest face value of a list per value tier, with each tier's budget.
+
+    Input: offers.run_summary by_tier (tier, face_per_list, max_face in dollars); budgets:
+    tier -> dollars.
+    """
+    tiers = by_tier["tier"].to_list()
+    positions = np.arange(len(tiers))
+    figure, axes = plt.subplots(figsize=(6, 3.6), dpi=120)
+    axes.bar(positions - 0.2, by_tier["face_per_list"].to_numpy(), 0.4, label="average list")
+    axes.bar(positions + 0.2, by_tier["max_face"].to_numpy(), 0.4, label="fullest list")
+    for x, tier in zip(positions, tiers, strict=True):
+        budget = budgets.get(tier, 0.0)
+        axes.hlines(budget, x - 0.45, x + 0.45, colors="black", linestyles="dashed")
+    axes.set_xticks(positions, [f"tier {t}" for t in tiers])
+    axes.set_ylabel("face value of offers, dollars")
+    axes.set_title("Offer value per list by tier (dashed: the tier's budget)")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def cell_heatmap(cells: pl.DataFrame, title: str, path: Path) -> Path:
+    """A count per brand segment x usage cell as a heatmap.
+
+    Input: brand_segment, usage, households (cells absent count 0).
+    """
+    grid = np.zeros((len(BRAND_SEGMENTS), len(USAGE_LEVELS)))
+    for row in cells.iter_rows(named=True):
+        if row["brand_segment"] in BRAND_SEGMENTS and row["usage"] in USAGE_LEVELS:
+            i = BRAND_SEGMENTS.index(row["brand_segment"])
+            grid[i, USAGE_LEVELS.index(row["usage"])] = row["households"]
+    figure, axes = plt.subplots(figsize=(6, 3.8), dpi=120)
+    image = axes.imshow(grid, cmap="Oranges")
+    axes.set_xticks(range(len(USAGE_LEVELS)), [f"{u} usage" for u in USAGE_LEVELS])
+    axes.set_yticks(range(len(BRAND_SEGMENTS)), list(BRAND_SEGMENTS))
+    axes.set_ylabel("brand loyalty")
+    threshold = grid.max() / 2 if grid.max() > 0 else 1
+    for i in range(len(BRAND_SEGMENTS)):
+        for j in range(len(USAGE_LEVELS)):
+            colour = "white" if grid[i, j] > threshold else "black"
+            axes.text(j, i, f"{int(grid[i, j]):,}", ha="center", va="center", color=colour)
+    axes.set_title(title)
+    figure.colorbar(image, ax=axes, label="households")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path

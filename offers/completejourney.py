@@ -18,6 +18,7 @@ they are. Mapping:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
@@ -26,13 +27,14 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from offers.config import IngestSettings
 from offers.ingest import IngestError, LoadResult, Progress
 from offers.ingest.kinds import HOUSEHOLDS, PRODUCTS, SCANS
 from offers.ingest.load import load
 from offers.ingest.source import Source, file_sha256, parquet_source
-from offers.warehouse import rows, value
+from offers.warehouse import frame, midnight, rows, value
 
 TRANSACTIONS = "transactions.parquet"
 
@@ -194,3 +196,28 @@ def _copy_table(con: duckdb.DuckDBPyConnection, path: Path, insert_sql: str) -> 
         con.execute("ROLLBACK")
         raise
     return CopyResult(str(path), False, copied, time.perf_counter() - started)
+
+
+_COUPON_DEALS_SQL = (
+    resources.files("offers").joinpath("sql/deals/complete_journey_coupons.sql").read_text()
+)
+
+
+def coupon_deals(
+    con: duckdb.DuckDBPyConnection, window_start: dt.date, window_days: int
+) -> pl.DataFrame:
+    """Deals made from the imported coupon campaigns running in [window_start,
+    window_start + window_days), in the columns of a deal file (the rules are in
+    offers/sql/deals/complete_journey_coupons.sql); write them out and load them with
+    offers.deals.load_deals, so they pass the same checks as any deal file."""
+    start = midnight(window_start)
+    return frame(
+        con,
+        _COUPON_DEALS_SQL,
+        {
+            "window_start": window_start,
+            "window_end": window_start + dt.timedelta(days=window_days),
+            "year_before": start - dt.timedelta(weeks=52),
+            "as_of": start,
+        },
+    )

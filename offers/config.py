@@ -25,6 +25,23 @@ spend_weeks = 52                # value tiers rank spend over the 52 weeks befor
 tier_shares = [0.01, 0.04, 0.15]  # A = top 1 %, B = next 4 %, C = next 15 %, D = the rest
 eligibility_weeks = 8           # eligibility averages spend over the 8 weeks before as-of
 eligible_weekly_spend = 25.0    # a list goes to households spending more than $25 a week
+
+[plan]
+cadence_days = 14               # a list every 14 days, its offers valid for those 14 days
+seed = 1                        # draws the holdout; keep it to keep the same holdout
+holdout_share = 0.10            # share of eligible households that get no list (control)
+max_lines = 12                  # lines on a list
+max_discovery_lines = 3         # of which at most 3 conversion or discovery lines
+tier_budgets = [40.0, 30.0, 15.0, 5.0]  # face value of a list's offers, tiers A, B, C, D
+margin_national = 0.25          # share of a national-brand sale's price kept by store + maker
+margin_store = 0.40             # share of a store-brand sale's price the store keeps
+conversion_response = 0.20      # share of households needing the category that take a
+                                # conversion offer for the other brand type
+discovery_response = 0.10       # share of households in a deal's segment, not buying its
+                                # items, that take it
+conversion_depth = [0.5, 0.75, 1.0]  # share of a conversion deal's discount for low,
+                                     # medium and high usage (heavy users get the deepest)
+reminder_min_p_buy = 0.30       # a line without an offer needs at least this p_buy
 ```
 """
 
@@ -106,11 +123,46 @@ class CycleSettings:
 
 
 @dataclass(frozen=True)
+class PlanSettings:
+    """The offer engine (offers/engine.py): one list cycle."""
+
+    cadence_days: int = 14
+    """Days between lists; a list's offers are valid for that window from as-of."""
+    seed: int = 1
+    """Seed of the holdout draw (a household's arm depends on it and its id only): keep it
+    from cycle to cycle to keep the same holdout; change it to re-draw on purpose."""
+    holdout_share: float = 0.10
+    """Share of eligible households (0-1) held out: no list, the control group."""
+    max_lines: int = 12
+    """Lines on a list, with and without offers."""
+    max_discovery_lines: int = 3
+    """Of a list's lines, at most this many are conversion or discovery offers."""
+    tier_budgets: tuple[float, ...] = (40.0, 30.0, 15.0, 5.0)
+    """Dollars of face value a list's offers may add up to, for tiers A, B, C and D."""
+    margin_national: float = 0.25
+    """Share of a national-brand item's price that a sale is worth to store and maker."""
+    margin_store: float = 0.40
+    """Share of a store-brand item's price that a sale is worth to the store."""
+    conversion_response: float = 0.20
+    """Share (0-1) of households needing the category in the window that redeem a
+    conversion offer for the brand type they do not buy."""
+    discovery_response: float = 0.10
+    """Share (0-1) of households in a deal's target cell, needing the category but not
+    buying the deal's items, that redeem it."""
+    conversion_depth: tuple[float, ...] = (0.5, 0.75, 1.0)
+    """Share of a conversion deal's discount given to low, medium and high usage
+    households: the deepest goes to the heaviest users."""
+    reminder_min_p_buy: float = 0.30
+    """A line with no offer (a reminder) needs at least this p_buy (0-1)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     cycles: CycleSettings = field(default_factory=CycleSettings)
     segments: SegmentSettings = field(default_factory=SegmentSettings)
     households: HouseholdSettings = field(default_factory=HouseholdSettings)
+    plan: PlanSettings = field(default_factory=PlanSettings)
 
 
 def load_settings(path: Path | None = None) -> Settings:

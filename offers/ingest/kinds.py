@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Literal
 
-KindName = Literal["scans", "products", "households"]
+KindName = Literal["scans", "products", "households", "deals"]
 
 
 @dataclass(frozen=True)
@@ -118,4 +118,28 @@ HOUSEHOLDS = Kind(
     write_sql=_statements("households", "write"),
 )
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (SCANS, PRODUCTS, HOUSEHOLDS)}
+DEALS = Kind(
+    name="deals",
+    required=("deal_id", "scope_kind", "scope_value", "offer_kind", "valid_from", "valid_to"),
+    optional=(
+        "description",
+        "manufacturer_id",
+        "offer_value",
+        "buy_x",
+        "get_y",
+        "funding_per_redemption",
+        "budget_cap",
+        "limit_per_household",
+        "target_kind",
+        "target_value",
+    ),
+    check_sql=_sql("deals", "check"),
+    rules=(
+        _sql("deals", "duplicate_in_file"),
+        _sql("deals", "unknown_scope"),
+        _sql("deals", "targeted_scope_in_one_category"),
+    ),
+    write_sql=_statements("deals", "write"),
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (SCANS, PRODUCTS, HOUSEHOLDS, DEALS)}

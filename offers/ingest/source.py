@@ -11,18 +11,25 @@ spreadsheet shows it; the first row of a Parquet file is row 1.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import hashlib
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from offers.ingest.kinds import Kind
 
 CSV_SUFFIXES = (".csv", ".txt", ".csv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+TOML_SUFFIXES = (".toml",)
+
+# Name under which a TOML file's rows are registered with the connection.
+TOML_ROWS = "offers_toml_rows"
 
 # Names of the temporary tables DuckDB's CSV reader fills with rows it cannot split.
 REJECTS_TABLE = "offers_csv_rejects"
@@ -104,7 +111,9 @@ def file_source(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path) -> Sourc
         return _csv_source(con, kind, path, label)
     if name.endswith(PARQUET_SUFFIXES):
         return parquet_source(con, kind, path, {}, label)
-    raise IngestError(f"{label}: not a .csv or .parquet file, so it cannot be read")
+    if name.endswith(TOML_SUFFIXES):
+        return _toml_source(con, kind, path, label)
+    raise IngestError(f"{label}: not a .csv, .parquet or .toml file, so it cannot be read")
 
 
 def _csv_header(path: Path, label: str) -> list[str]:
@@ -203,3 +212,50 @@ def parquet_source(
     return Source(
         label=label, sha256=file_sha256(path), select_sql=select, params={"path": str(path)}
     )
+
+
+def _toml_source(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path, label: str) -> Source:
+    """A Source reading a TOML file of tables named for one row of the kind: `[[deal]]` for
+    deals, `[[product]]` for products. Row N is the N-th such table. Every value is read as
+    text (a list as its items separated by spaces), so the kind's check types it as it
+    types a CSV's. A key the kind does not know is an error: in a hand-written file it is
+    a typo, and a typo must not silently drop a term of a deal."""
+    table = kind.name.removesuffix("s")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise IngestError(f"{label}: not a readable TOML file ({exc})") from exc
+    entries = raw.get(table)
+    unknown_tables = sorted(set(raw) - {table})
+    if unknown_tables or not isinstance(entries, list):
+        raise IngestError(
+            f"{label}: a {kind.name} TOML file holds one [[{table}]] table per {table}"
+            + (f"; it also has {', '.join(unknown_tables)}" if unknown_tables else "")
+        )
+    records: dict[str, list[str | None]] = {column: [] for column in kind.columns}
+    for number, entry in enumerate(entries, start=1):
+        keys = {normalise(key): key for key in entry}
+        unknown = sorted(key for name, key in keys.items() if name not in kind.columns)
+        if unknown:
+            raise IngestError(
+                f"{label}: [[{table}]] number {number} has unknown key(s) {', '.join(unknown)} "
+                f"(a {table} takes {', '.join(kind.columns)})"
+            )
+        for column in kind.columns:
+            records[column].append(_as_text(entry[keys[column]]) if column in keys else None)
+    # A key missing from one table is that row's missing value, checked with the row.
+    rows = pl.DataFrame(records, schema=dict.fromkeys(kind.columns, pl.String))
+    con.register(TOML_ROWS, rows.to_arrow())
+    columns = ",\n    ".join(kind.columns)
+    select = f"SELECT\n    CAST(NULL AS VARCHAR) AS surplus,\n    {columns}\nFROM {TOML_ROWS}"
+    return Source(label=label, sha256=file_sha256(path), select_sql=select)
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, list):
+        return " ".join(_as_text(item) for item in value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -25,7 +25,7 @@ from offers.synthetic.catalogue import categories, products
 from offers.synthetic.people import households
 from offers.synthetic.simulate import simulate
 
-__all__ = ["GeneratedStore", "generate"]
+__all__ = ["DEFAULT_START", "GeneratedStore", "generate"]
 
 BATCH_HOUSEHOLDS = 5_000
 DEFAULT_START = dt.date(2017, 1, 1)
