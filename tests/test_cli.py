@@ -80,6 +80,8 @@ def test_demo_generates_loads_and_summarises(db: Path, tmp_path: Path) -> None:
     assert code == 0
     assert "scan_line" in out
     assert (tmp_path / "out" / "store" / "scans.parquet").exists()
+    assert "planned run 2017-12-31-seed1" in out
+    assert (tmp_path / "out" / "runs" / "2017-12-31-seed1" / "summary.html").exists()
 
 
 @pytest.fixture
@@ -192,9 +194,54 @@ def test_evaluate_cycles_prints_every_model(tiny_db: Path, tmp_path: Path) -> No
         ["households", "--as-of", "2017-03-29"],
         ["cycles", "predict", "--as-of", "2017-03-29", "--out", "never.parquet"],
         ["evaluate", "cycles", "--as-of", "2017-03-01"],
+        ["plan", "--as-of", "2017-03-29"],
     ],
 )
 def test_an_empty_warehouse_is_named_not_a_crash(db: Path, command: list[str]) -> None:
     code, text = _offers(db, *command)
     assert code == 1
     assert "holds no scan line before" in text
+
+
+def test_deals_load_and_list(tiny_db: Path, tmp_path: Path) -> None:
+    code, out = _offers(tiny_db, "deals", "load", str(TINY / "deals.csv"))
+    assert code == 0
+    assert "Load summary" in out
+    code, out = _offers(tiny_db, "deals", "list", "--on", "2017-04-01")
+    assert code == 0
+    assert "TYLENOL-150" in out
+    assert "$1.50 off" in out
+    assert "conversion:" in out
+    assert "WONDER-WINTER" not in out  # over by 2017-03-01
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "deal_id,scope_kind,scope_value,offer_kind,offer_value,valid_from,valid_to\n"
+        "X,aisle,7,amount_off,1,2017-03-01,2017-03-31\n"
+    )
+    code, out = _offers(tiny_db, "deals", "load", str(bad))
+    assert code == 1
+    assert "the scope kind 'aisle' is not product, brand or category" in out
+
+
+def test_plan_prints_the_summary_writes_it_and_does_not_plan_twice(
+    tiny_db: Path, tmp_path: Path
+) -> None:
+    code, out = _offers(tiny_db, "plan", "--as-of", "2017-03-29")
+    assert code == 1
+    assert "no deal runs between 2017-03-29 and 2017-04-11" in out
+    _offers(tiny_db, "deals", "load", str(TINY / "deals.csv"))
+    folder = tmp_path / "run"
+    code, out = _offers(tiny_db, "plan", "--as-of", "2017-03-29", "--out", str(folder))
+    assert code == 0
+    assert "2 households eligible, 2 treated, 0 held out; 2 lists, 8 lines" in out
+    assert "TYLENOL-150" in out
+    assert "<h1>List cycle 2017-03-29-seed1</h1>" in (folder / "summary.html").read_text()
+    code, out = _offers(tiny_db, "plan", "--as-of", "2017-03-29", "--out", str(folder))
+    assert code == 0
+    assert "already planned; nothing changed" in out
+    code, out = _offers(tiny_db, "evaluate", "plan", "--as-of", "2017-03-29")
+    assert code == 1
+    assert "no scan between 2017-03-29 and 2017-04-11" in out
+    code, out = _offers(tiny_db, "evaluate", "plan", "--as-of", "2017-03-29", "--seed", "4")
+    assert code == 1
+    assert "no run '2017-03-29-seed4'" in out

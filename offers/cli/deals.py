@@ -11,6 +11,9 @@ from rich.table import Table
 from offers.cli.app import connect_or_exit, console, deals_app, errors, parse_date
 from offers.cli.load import load_files
 
+SCOPE_SHOWN = 60
+"""Characters of a deal's scope shown in the list (a coupon may cover hundreds of ids)."""
+
 
 @deals_app.command("load")
 def deals_load(
@@ -38,8 +41,11 @@ def deals_list(
         console.print("no deals on file" + (f" running on {on}" if on else ""))
         return
     table = Table(title=f"{found.height} deal(s)" + (f" running on {on}" if on else ""))
-    for heading in ("deal", "description", "scope", "offer", "funding", "cap", "valid", "target"):
-        table.add_column(heading, overflow="fold")
+    table.add_column("deal: what it covers", overflow="fold", ratio=3)
+    table.add_column("offer", overflow="fold", ratio=2)
+    table.add_column("funding / cap", justify="right", overflow="fold", ratio=1)
+    table.add_column("valid", overflow="fold", ratio=1)
+    table.add_column("target", overflow="fold", ratio=1)
     for deal in found.iter_rows(named=True):
         offer = offer_text(
             deal["offer_kind"],
@@ -47,23 +53,23 @@ def deals_list(
             deal["buy_x"],
             deal["get_y"],
         )
+        if deal["limit_per_household"] > 1:
+            offer += f", limit {deal['limit_per_household']}"
         target = deal["target_kind"]
         if deal["target_segment"]:
             target += f": {deal['target_segment']}" + (
                 f" {deal['target_usage']}" if deal["target_usage"] else ""
             )
+        scope = f"{deal['scope_kind']} {deal['scope_value']}"
+        if len(scope) > SCOPE_SHOWN:
+            scope = scope[: SCOPE_SHOWN - 1] + "…"
         cap = deal["budget_cap"]
         table.add_row(
-            deal["deal_id"],
-            deal["description"] or "",
-            f"{deal['scope_kind']} {deal['scope_value']}",
-            offer
-            + (
-                f" (limit {deal['limit_per_household']})" if deal["limit_per_household"] > 1 else ""
-            ),
-            f"${deal['funding_per_redemption']:.2f}",
-            f"${cap:,.0f}" if cap is not None else "none",
-            f"{deal['valid_from']} to {deal['valid_to']}",
+            f"{deal['deal_id']}\n{deal['description'] or ''}\n{scope}",
+            offer,
+            f"${deal['funding_per_redemption']:.2f} / "
+            + (f"${cap:,.0f}" if cap is not None else "no cap"),
+            f"{deal['valid_from']}\nto {deal['valid_to']}",
             target,
         )
     console.print(table)

@@ -170,7 +170,8 @@ def demo(
     console.print(
         f"planned run {run.run_id}: {run.households_eligible:,} households eligible, "
         f"{run.households_treated:,} treated, {run.households_holdout:,} held out; "
-        f"{run.lists:,} lists, {run.lines:,} lines; summary in {result.summary}"
+        f"{run.lists:,} lists, {run.lines:,} lines; summary in {result.summary}",
+        soft_wrap=True,
     )
 
 

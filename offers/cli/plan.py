@@ -62,13 +62,15 @@ def plan_command(
             raise typer.Exit(1) from exc
     if not result.created:
         console.print(
-            f"run {result.run_id} was already planned; nothing changed (--replace plans it again)"
+            f"run {result.run_id} was already planned; nothing changed (--replace plans it again)",
+            soft_wrap=True,
         )
     summary = summarise(con, result.run_id)
     console.print(
         f"run {result.run_id}: {result.households_eligible:,} households eligible, "
         f"{result.households_treated:,} treated, {result.households_holdout:,} held out; "
-        f"{result.lists:,} lists, {result.lines:,} lines"
+        f"{result.lists:,} lists, {result.lines:,} lines",
+        soft_wrap=True,
     )
     table = Table(title="Lists by tier")
     for heading in ("tier", "lists", "lines", "offers", "face value", "per list", "budget"):
@@ -98,7 +100,7 @@ def plan_command(
         )
     console.print(deals)
     page = write_summary(summary, out or Path("runs") / result.run_id)
-    console.print(f"summary written to {page}")
+    console.print(f"summary written to {page}", soft_wrap=True)
 
 
 @evaluate_app.command("plan")
