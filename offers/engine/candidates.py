@@ -33,6 +33,10 @@ WHERE subcategory IS NOT NULL AND category IS NOT NULL
 
 _NEED_COLUMNS = ("p_buy", "expected_date", "days_since_last", "typical_interval_days")
 
+NEED_DIGITS = 9
+"""p_buy and intervals are rounded to this many decimals: parallel sums in the cycle model
+can differ in the last bits from run to run, and a run must repeat line for line."""
+
 
 def needs(
     con: duckdb.DuckDBPyConnection,
@@ -47,10 +51,15 @@ def needs(
     category_need (household_id, category and the same columns for the household's most
     likely sub-category of each category it buys; ties by sub-category name).
     """
-    item_need = cycles.predict(con, as_of, window_days, "product", settings).select(
-        "household_id", pl.col("item_id").alias("product_id"), *_NEED_COLUMNS
+    rounded = (pl.col("p_buy", "typical_interval_days").round(NEED_DIGITS),)
+    item_need = (
+        cycles.predict(con, as_of, window_days, "product", settings)
+        .with_columns(*rounded)
+        .select("household_id", pl.col("item_id").alias("product_id"), *_NEED_COLUMNS)
     )
-    by_subcategory = cycles.predict(con, as_of, window_days, "subcategory", settings)
+    by_subcategory = cycles.predict(con, as_of, window_days, "subcategory", settings).with_columns(
+        *rounded
+    )
     category_need = (
         by_subcategory.join(frame(con, _CATEGORY_OF_SUBCATEGORY), on="item_id")
         .sort(
