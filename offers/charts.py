@@ -16,6 +16,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import polars as pl
+from matplotlib.figure import Figure
 
 from offers.segments import BRAND_SEGMENTS, USAGE_LEVELS
 
@@ -35,23 +36,8 @@ def segment_heatmap(matrix: pl.DataFrame, category: str, path: Path) -> Path:
         labels[i][j] = (
             f"{row['households']:,} households\n{row['units']:,} units\n${row['spend']:,.0f}"
         )
-    figure, axes = plt.subplots(figsize=(7, 4.8), dpi=120)
-    image = axes.imshow(grid, cmap="Blues")
-    axes.set_xticks(range(len(USAGE_LEVELS)), [f"{u} usage" for u in USAGE_LEVELS])
-    axes.set_yticks(range(len(BRAND_SEGMENTS)), [f"{b}" for b in BRAND_SEGMENTS])
-    axes.set_ylabel("brand loyalty")
-    threshold = grid.max() / 2 if grid.max() > 0 else 1
-    for i in range(len(BRAND_SEGMENTS)):
-        for j in range(len(USAGE_LEVELS)):
-            colour = "white" if grid[i, j] > threshold else "black"
-            axes.text(j, i, labels[i][j], ha="center", va="center", fontsize=8, color=colour)
-    axes.set_title(f"{category}: buyers by brand loyalty and usage")
-    figure.colorbar(image, ax=axes, label="households")
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    title = f"{category}: buyers by brand loyalty and usage"
+    return _nine_cells(grid, labels, "Blues", title, (7, 4.8), path, fontsize=8)
 
 
 def purchase_timeline(
@@ -84,11 +70,7 @@ def purchase_timeline(
     axes.set_title(f"{title}: purchases (dots) and the next one expected (diamond, 80 % band)")
     axes.title.set_fontsize(9)
     figure.autofmt_xdate()
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    return _save(figure, path)
 
 
 def reliability_plot(table: pl.DataFrame, title: str, path: Path) -> Path:
@@ -105,11 +87,7 @@ def reliability_plot(table: pl.DataFrame, title: str, path: Path) -> Path:
     bottom.set_yscale("log")
     bottom.set_xlabel("predicted p_buy")
     bottom.set_ylabel("rows")
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    return _save(figure, path)
 
 
 def deal_budget_chart(by_deal: pl.DataFrame, path: Path, *, top: int = 25) -> Path:
@@ -130,11 +108,7 @@ def deal_budget_chart(by_deal: pl.DataFrame, path: Path, *, top: int = 25) -> Pa
     axes.set_xlabel("dollars")
     axes.set_title("Expected redemption cost per deal against its cap")
     axes.legend(loc="lower right", fontsize=8)
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    return _save(figure, path)
 
 
 def tier_face_chart(by_tier: pl.DataFrame, budgets: dict[str, float], path: Path) -> Path:
@@ -155,11 +129,7 @@ def tier_face_chart(by_tier: pl.DataFrame, budgets: dict[str, float], path: Path
     axes.set_ylabel("face value of offers, dollars")
     axes.set_title("Offer value per list by tier (dashed: the tier's budget)")
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    return _save(figure, path)
 
 
 def cell_heatmap(cells: pl.DataFrame, title: str, path: Path) -> Path:
@@ -172,8 +142,23 @@ def cell_heatmap(cells: pl.DataFrame, title: str, path: Path) -> Path:
         if row["brand_segment"] in BRAND_SEGMENTS and row["usage"] in USAGE_LEVELS:
             i = BRAND_SEGMENTS.index(row["brand_segment"])
             grid[i, USAGE_LEVELS.index(row["usage"])] = row["households"]
-    figure, axes = plt.subplots(figsize=(6, 3.8), dpi=120)
-    image = axes.imshow(grid, cmap="Oranges")
+    labels = [[f"{int(count):,}" for count in line] for line in grid]
+    return _nine_cells(grid, labels, "Oranges", title, (6, 3.8), path)
+
+
+def _nine_cells(
+    grid: np.ndarray,
+    labels: list[list[str]],
+    colours: str,
+    title: str,
+    size: tuple[float, float],
+    path: Path,
+    *,
+    fontsize: float | None = None,
+) -> Path:
+    """Brand segment (rows) x usage (columns) shaded by households, each cell labelled."""
+    figure, axes = plt.subplots(figsize=size, dpi=120)
+    image = axes.imshow(grid, cmap=colours)
     axes.set_xticks(range(len(USAGE_LEVELS)), [f"{u} usage" for u in USAGE_LEVELS])
     axes.set_yticks(range(len(BRAND_SEGMENTS)), list(BRAND_SEGMENTS))
     axes.set_ylabel("brand loyalty")
@@ -181,9 +166,14 @@ def cell_heatmap(cells: pl.DataFrame, title: str, path: Path) -> Path:
     for i in range(len(BRAND_SEGMENTS)):
         for j in range(len(USAGE_LEVELS)):
             colour = "white" if grid[i, j] > threshold else "black"
-            axes.text(j, i, f"{int(grid[i, j]):,}", ha="center", va="center", color=colour)
+            axes.text(j, i, labels[i][j], ha="center", va="center", fontsize=fontsize, color=colour)
     axes.set_title(title)
     figure.colorbar(image, ax=axes, label="households")
+    return _save(figure, path)
+
+
+def _save(figure: Figure, path: Path) -> Path:
+    """Lay out, write `path` as PNG (making its folder) and free the figure."""
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)

@@ -17,6 +17,7 @@ import duckdb
 from offers.config import IngestSettings, Settings
 from offers.deals import load_deals
 from offers.engine import PlanResult, plan
+from offers.engine.run import Stage
 from offers.ingest import LoadResult, Progress, ingest_file
 from offers.run_summary import summarise, write_summary
 from offers.synthetic import DEFAULT_START, GeneratedStore, generate
@@ -61,6 +62,7 @@ def run_demo(
     seed: int = DEMO_SEED,
     deals: Path = DEMO_DEALS,
     on_progress: Callable[[str], Progress] | None = None,
+    on_stage: Stage | None = None,
 ) -> DemoResult:
     """Generate the synthetic store into `out/store` and load it; load `deals`; plan the
     list cycle that starts the day after the store's last week and write its summary to
@@ -78,7 +80,7 @@ def run_demo(
         loads.append(ingest_file(con, kind, path, IngestSettings(), on_progress=callback))
     loads.append(load_deals(con, deals))
     as_of = DEFAULT_START + dt.timedelta(weeks=weeks)
-    run = plan(con, as_of, Settings())
+    run = plan(con, as_of, Settings(), on_stage=on_stage)
     page = write_summary(summarise(con, run.run_id), out / "runs" / run.run_id)
     return DemoResult(
         store=store, loads=loads, table_rows=warehouse_counts(con), run=run, summary=page

@@ -26,8 +26,8 @@ import numpy as np
 import polars as pl
 
 from offers.deals import deal_items
-from offers.run_summary import RunNotFoundError, runs
-from offers.warehouse import frame, midnight, rows
+from offers.run_summary import stored_run
+from offers.warehouse import frame, midnight, registered, value
 
 _OFFERED_BOUGHT_SQL = resources.files("offers").joinpath("sql/runs/offered_bought.sql").read_text()
 
@@ -81,22 +81,15 @@ def evaluate_plan(con: duckdb.DuckDBPyConnection, run_id: str, *, seed: int = 0)
     Raises RunNotFoundError for an unknown run, ValueError when the warehouse has no scan in
     the run's window (nothing to judge against).
     """
-    found = rows(
-        con, "SELECT as_of, valid_to FROM plan_run WHERE run_id = $run_id", {"run_id": run_id}
-    )
-    if not found:
-        known = runs(con)
-        raise RunNotFoundError(
-            f"no run '{run_id}'" + (f"; runs: {', '.join(known[:10])}" if known else "")
-        )
-    as_of, last_day = found[0]
+    run = stored_run(con, run_id)
+    as_of, last_day = run["as_of"], run["valid_to"]
     window_end = last_day + dt.timedelta(days=1)
     start, end = midnight(as_of), midnight(window_end)
-    scans_after = rows(
+    scans_after = value(
         con,
         "SELECT count(*) FROM scan_line WHERE scanned_at >= $start AND scanned_at < $end",
         {"start": start, "end": end},
-    )[0][0]
+    )
     if not scans_after:
         raise ValueError(
             f"the warehouse holds no scan between {as_of} and {last_day}: load the scans "
@@ -112,13 +105,8 @@ def evaluate_plan(con: duckdb.DuckDBPyConnection, run_id: str, *, seed: int = 0)
         ]
     )
     scope = deal_items(con, as_of, (window_end - as_of).days).select("deal_id", "product_id")
-    con.register("offered", offered.to_arrow())
-    con.register("deal_item", scope.to_arrow())
-    try:
+    with registered(con, {"offered": offered, "deal_item": scope}):
         judged = frame(con, _OFFERED_BOUGHT_SQL, {"window_start": start, "window_end": end})
-    finally:
-        con.unregister("offered")
-        con.unregister("deal_item")
     rates: dict[str, float] = {}
     for (arm,), part in judged.group_by("arm"):
         prefix = "" if arm == "engine" else "random_"

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import jinja2
@@ -82,16 +83,21 @@ def runs(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(r[0]) for r in rows(con, "SELECT run_id FROM plan_run ORDER BY as_of DESC, seed")]
 
 
-def summarise(con: duckdb.DuckDBPyConnection, run_id: str) -> RunSummary:
-    """The stored run's figures. Raises RunNotFoundError for an unknown run id."""
+def stored_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """The run's plan_run row. Raises RunNotFoundError, naming the runs there are."""
     found = frame(con, _RUN_SQL, {"run_id": run_id})
     if found.is_empty():
         known = runs(con)
         raise RunNotFoundError(
             f"no run '{run_id}'"
-            + (f"; runs on file: {', '.join(known[:10])}" if known else "; plan one first")
+            + (f"; runs: {', '.join(known[:10])}" if known else "; plan one first")
         )
-    run = found.row(0, named=True)
+    return found.row(0, named=True)
+
+
+def summarise(con: duckdb.DuckDBPyConnection, run_id: str) -> RunSummary:
+    """The stored run's figures. Raises RunNotFoundError for an unknown run id."""
+    run = stored_run(con, run_id)
     settings = json.loads(str(run["settings"]))
     budgets = dict(zip(TIERS, settings["plan"]["tier_budgets"], strict=True))
     params: dict[str, object] = {"run_id": run_id}
@@ -132,7 +138,7 @@ def write_summary(summary: RunSummary, folder: Path) -> Path:
             households=pl.col("households").sum()
         )
         charts.cell_heatmap(
-            cells, "Households offered a conversion, by cell", folder / "conversion.png"
+            cells, "Conversion offers by the household's cell", folder / "conversion.png"
         )
         pictures["conversion"] = "conversion.png"
     html = (

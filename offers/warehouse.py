@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -145,6 +147,21 @@ def has_scans_before(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
             {"day": midnight(day)},
         )
     )
+
+
+@contextmanager
+def registered(
+    con: duckdb.DuckDBPyConnection, relations: Mapping[str, pl.DataFrame]
+) -> Iterator[None]:
+    """Frames readable by name in the connection's queries while the block runs (the
+    relations a .sql file reads), unregistered after it, even on error."""
+    for name, relation in relations.items():
+        con.register(name, relation.to_arrow())
+    try:
+        yield
+    finally:
+        for name in relations:
+            con.unregister(name)
 
 
 def frame(

@@ -142,7 +142,8 @@ def fixtures_generate(
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("out"),
 ) -> None:
-    """Generate a small synthetic store, load it into the warehouse, print a summary."""
+    """Generate a small synthetic store, load it and its deals, plan the next list cycle,
+    print a summary."""
     from offers.demo import run_demo
 
     con = connect_or_exit()
@@ -155,7 +156,13 @@ def demo(
 
     console.print(f"generating the synthetic store in {out}/store ...")
     try:
-        result = run_demo(con, out, on_progress=progress)
+        # The load bars are live displays, so the plan's stages are printed as lines.
+        result = run_demo(
+            con,
+            out,
+            on_progress=progress,
+            on_stage=lambda name: errors.print(f"planning the list cycle: {name} ..."),
+        )
     finally:
         for bar in bars:
             bar.stop()

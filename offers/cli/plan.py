@@ -119,7 +119,8 @@ def evaluate_plan_command(
     con = connect_or_exit()
     run_id = run_id_for(day, settings.plan.seed if seed is None else seed)
     try:
-        found = evaluate_plan(con, run_id)
+        with errors.status(f"judging run {run_id} against the scans after it ..."):
+            found = evaluate_plan(con, run_id)
     except (RunNotFoundError, ValueError) as exc:
         errors.print(f"error: {exc}", soft_wrap=True, markup=False)
         raise typer.Exit(1) from exc

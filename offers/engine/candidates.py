@@ -7,8 +7,6 @@ frames registered with the connection under the names those files read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from importlib import resources
 
 import duckdb
@@ -16,7 +14,7 @@ import polars as pl
 
 from offers import cycles
 from offers.config import CycleSettings, PlanSettings
-from offers.warehouse import frame
+from offers.warehouse import frame, registered
 
 _OFFER_SQL = resources.files("offers").joinpath("sql/engine/offer_candidates.sql").read_text()
 _REMINDER_SQL = resources.files("offers").joinpath("sql/engine/reminder_candidates.sql").read_text()
@@ -33,10 +31,6 @@ WHERE subcategory IS NOT NULL AND category IS NOT NULL
 
 _NEED_COLUMNS = ("p_buy", "expected_date", "days_since_last", "typical_interval_days")
 
-NEED_DIGITS = 9
-"""p_buy and intervals are rounded to this many decimals: parallel sums in the cycle model
-can differ in the last bits from run to run, and a run must repeat line for line."""
-
 
 def needs(
     con: duckdb.DuckDBPyConnection,
@@ -51,15 +45,10 @@ def needs(
     category_need (household_id, category and the same columns for the household's most
     likely sub-category of each category it buys; ties by sub-category name).
     """
-    rounded = (pl.col("p_buy", "typical_interval_days").round(NEED_DIGITS),)
-    item_need = (
-        cycles.predict(con, as_of, window_days, "product", settings)
-        .with_columns(*rounded)
-        .select("household_id", pl.col("item_id").alias("product_id"), *_NEED_COLUMNS)
+    item_need = cycles.predict(con, as_of, window_days, "product", settings).select(
+        "household_id", pl.col("item_id").alias("product_id"), *_NEED_COLUMNS
     )
-    by_subcategory = cycles.predict(con, as_of, window_days, "subcategory", settings).with_columns(
-        *rounded
-    )
+    by_subcategory = cycles.predict(con, as_of, window_days, "subcategory", settings)
     category_need = (
         by_subcategory.join(frame(con, _CATEGORY_OF_SUBCATEGORY), on="item_id")
         .sort(
@@ -69,19 +58,6 @@ def needs(
         .select("household_id", "category", *_NEED_COLUMNS)
     )
     return item_need, category_need
-
-
-@contextmanager
-def _registered(
-    con: duckdb.DuckDBPyConnection, relations: Mapping[str, pl.DataFrame]
-) -> Iterator[None]:
-    for name, relation in relations.items():
-        con.register(name, relation.to_arrow())
-    try:
-        yield
-    finally:
-        for name in relations:
-            con.unregister(name)
 
 
 def offer_candidates(
@@ -107,7 +83,7 @@ def offer_candidates(
         "segment": segments.select("household_id", "category", "brand_segment", "usage"),
         "deal_item": deal_items,
     }
-    with _registered(con, relations):
+    with registered(con, relations):
         found = frame(
             con,
             _OFFER_SQL,
@@ -141,7 +117,7 @@ def reminder_candidates(
         "item_need": item_need,
         "segment": segments.select("household_id", "category", "brand_segment", "usage"),
     }
-    with _registered(con, relations):
+    with registered(con, relations):
         return frame(
             con,
             _REMINDER_SQL,

@@ -24,7 +24,7 @@ from offers.engine.candidates import needs, offer_candidates, reminder_candidate
 from offers.engine.choose import choose_lines
 from offers.engine.holdout import draw_arms
 from offers.segments import TIERS, brand_segments, value_tiers
-from offers.warehouse import rows, value
+from offers.warehouse import registered, rows, value
 
 LIST_ID_BASE = 100_000_000
 """list_id = run_number x LIST_ID_BASE + the list's number in the run (1, 2, ... by
@@ -217,9 +217,8 @@ def _write(
             ("shopping_list", lists),
             ("list_line", stored_lines),
         ):
-            con.register("offers_run_rows", relation.to_arrow())
-            con.execute(f"INSERT INTO {table} SELECT * FROM offers_run_rows")
-            con.unregister("offers_run_rows")
+            with registered(con, {"offers_run_rows": relation}):
+                con.execute(f"INSERT INTO {table} SELECT * FROM offers_run_rows")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

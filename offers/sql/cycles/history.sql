@@ -10,7 +10,8 @@
 --   last_day (DATE), last_units (units bought on last_day), mean_units (units per
 --   occasion), gaps (intervals, = occasions - 1), shortest_gap_days (the shortest interval,
 --   NULL without intervals), log_gap_mean, log_gap_var (mean and
---   sample variance of the quantity-adjusted log interval in days; NULL without intervals).
+--   sample variance of the quantity-adjusted log interval in days, summed exactly so every
+--   run gives the same bits; NULL without intervals, the variance NULL with one).
 -- A purchase occasion is a day with a purchase of the item; returns are left out.
 -- Partitionable by household.
 WITH item_lines AS (
@@ -48,8 +49,12 @@ intervals AS (
 adjusted AS (
     SELECT
         i.*,
-        ln(i.gap_days) - $quantity_elasticity * ln(i.previous_units / i.mean_units)
-            AS log_gap
+        -- Exact decimals (12 places) so the sums below come out the same on every run,
+        -- whatever order parallel threads add them in.
+        CAST(
+            ln(i.gap_days) - $quantity_elasticity * ln(i.previous_units / i.mean_units)
+            AS DECIMAL(18, 12)
+        ) AS log_gap
     FROM intervals AS i
 )
 
@@ -64,7 +69,11 @@ SELECT
     avg(units) AS mean_units,
     count(log_gap) AS gaps,
     min(gap_days) AS shortest_gap_days,
-    avg(log_gap) AS log_gap_mean,
-    var_samp(log_gap) AS log_gap_var
+    CAST(avg(log_gap) AS DOUBLE) AS log_gap_mean,
+    CASE WHEN count(log_gap) > 1 THEN greatest(
+        CAST(sum(log_gap * log_gap) AS DOUBLE)
+        - CAST(sum(log_gap) AS DOUBLE) * CAST(sum(log_gap) AS DOUBLE) / count(log_gap),
+        0.0
+    ) / (count(log_gap) - 1) END AS log_gap_var
 FROM adjusted
 GROUP BY household_id, item_id
