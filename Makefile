@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean fonts
+
+# Chinese (and other CJK) household names print in this font; offers/lists/fonts.py
+# looks for it. Installed from Debian's packages when missing and we may (root, apt-get).
+CJK_FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,completejourney]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+fonts:
+	@test -f $(CJK_FONT) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y --no-install-recommends fonts-droid-fallback >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null && apt-get install -y --no-install-recommends fonts-droid-fallback >/dev/null; }; \
+	  else \
+	    echo "note: no CJK font at $(CJK_FONT); install fonts-droid-fallback (Debian) or name a font in [lists] fonts in offers.toml, or Chinese names will not print"; \
+	  fi; }
+
+demo: $(STAMP) fonts
 	rm -rf out
 	$(BIN)/offers --db out/offers.duckdb demo --out out
 
@@ -21,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check offers tests benchmarks
 	$(BIN)/mypy
 
-test: lint
+test: lint fonts
 	$(BIN)/pytest --run-slow
 
 bench: $(STAMP)

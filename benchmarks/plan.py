@@ -19,6 +19,7 @@ import shutil
 import time
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from benchmarks.segments import AS_OF, warehouse
@@ -74,21 +75,29 @@ def synthetic_deals(count: int, as_of: dt.date) -> pl.DataFrame:
     )
 
 
+def store_with_deals(
+    data: Path, households: int, deals: int, name: str
+) -> tuple[duckdb.DuckDBPyConnection, Path, int]:
+    """A fresh copy (`data`/`name`-N.duckdb) of the loaded synthetic store of `households`
+    with `deals` synthetic deals loaded: the connection, the copy and the deals loaded."""
+    data.mkdir(exist_ok=True)
+    source = warehouse(data, households)
+    db = data / f"{name}-{households}.duckdb"
+    shutil.copyfile(source, db)
+    deals_file = data / f"deals-{deals}.csv"
+    synthetic_deals(deals, AS_OF).write_csv(deals_file)
+    con = connect(db)
+    return con, db, load_deals(con, deals_file).rows_loaded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--deals", type=int, default=200)
     parser.add_argument("--data", type=Path, default=Path("bench-data"))
     args = parser.parse_args()
-    args.data.mkdir(exist_ok=True)
-    source = warehouse(args.data, args.households)
-    db = args.data / f"plan-{args.households}.duckdb"
-    shutil.copyfile(source, db)
-    deals_file = args.data / f"deals-{args.deals}.csv"
-    synthetic_deals(args.deals, AS_OF).write_csv(deals_file)
-    con = connect(db)
-    loaded = load_deals(con, deals_file)
-    print(f"{args.households:,} households; {loaded.rows_loaded} deals loaded")
+    con, db, loaded = store_with_deals(args.data, args.households, args.deals, "plan")
+    print(f"{args.households:,} households; {loaded} deals loaded")
     marks: list[tuple[str, float]] = []
     started = time.perf_counter()
     result = plan(con, AS_OF, on_stage=lambda name: marks.append((name, time.perf_counter())))

@@ -42,6 +42,17 @@ discovery_response = 0.10       # share of households in a deal's segment, not b
 conversion_depth = [0.5, 0.75, 1.0]  # share of a conversion deal's discount for low,
                                      # medium and high usage (heavy users get the deepest)
 reminder_min_p_buy = 0.30       # a line without an offer needs at least this p_buy
+
+[lists]
+store_name = "Dick's Supermarkets"  # printed at the top of every list
+page_size = "letter"            # "letter" or "a4"
+store_walk = ["PRODUCE", "BAKERY", "DELI", "MEAT", "SEAFOOD", "DAIRY", "FROZEN", "GROCERY",
+              "PET", "BABY", "HOUSEHOLD", "DRUG GM"]  # departments in the order the aisles
+                                # come; others follow in alphabetical order
+fonts = []                      # TrueType files for characters Helvetica lacks, tried in
+                                # order; empty: DejaVu Sans, then a CJK font on the system
+reward_weeks = 8                # rewards match what the household bought in these weeks
+reward_rotation = 3             # a household's reward rotates among its 3 best matches
 ```
 """
 
@@ -157,12 +168,38 @@ class PlanSettings:
 
 
 @dataclass(frozen=True)
+class ListSettings:
+    """Printed lists (offers/lists/)."""
+
+    store_name: str = "Dick's Supermarkets"
+    """The store's name as printed at the top of every list."""
+    page_size: str = "letter"
+    """Paper: "letter" (US Letter, 8.5 x 11 in) or "a4"."""
+    store_walk: tuple[str, ...] = (
+        "PRODUCE", "BAKERY", "DELI", "MEAT", "SEAFOOD", "DAIRY", "FROZEN", "GROCERY",
+        "PET", "BABY", "HOUSEHOLD", "DRUG GM",
+    )  # fmt: skip
+    """Departments in the order a shopper walks past them; a list's lines are grouped by
+    department in this order, departments not named here after them alphabetically."""
+    fonts: tuple[str, ...] = ()
+    """TrueType (.ttf, or .ttc for its first face) files drawn for characters that
+    Helvetica lacks, tried in order. Empty: DejaVu Sans (shipped with matplotlib), then the
+    first CJK font found among the usual system paths (Debian: fonts-droid-fallback)."""
+    reward_weeks: int = 8
+    """A household's non-price reward is matched to its spend over these weeks before
+    as-of."""
+    reward_rotation: int = 3
+    """A household's reward rotates, run by run, among its best matches, this many."""
+
+
+@dataclass(frozen=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     cycles: CycleSettings = field(default_factory=CycleSettings)
     segments: SegmentSettings = field(default_factory=SegmentSettings)
     households: HouseholdSettings = field(default_factory=HouseholdSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
+    lists: ListSettings = field(default_factory=ListSettings)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -187,7 +224,9 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def _section(path: Path, name: str, default: Any, values: dict[str, Any]) -> Any:
-    known = {f.name: getattr(default, f.name) for f in dataclasses.fields(default)}
+    fields = dataclasses.fields(default)
+    known = {f.name: getattr(default, f.name) for f in fields}
+    of_text = {f.name for f in fields if str(f.type) == "tuple[str, ...]"}
     unknown = set(values) - set(known)
     if unknown:
         raise SettingsError(f"{path}: unknown setting(s) in [{name}]: {sorted(unknown)}")
@@ -198,8 +237,9 @@ def _section(path: Path, name: str, default: Any, values: dict[str, Any]) -> Any
             value = tuple(value) if isinstance(value, list) else value
         if isinstance(expected, float) and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        element = str if key in of_text else int | float
         if type(value) is not type(expected) or (
-            isinstance(value, tuple) and not all(isinstance(v, int | float) for v in value)
+            isinstance(value, tuple) and not all(isinstance(v, element) for v in value)
         ):
             raise SettingsError(
                 f"{path}: [{name}] {key} must be like {_example(expected)}, not {value!r}"
@@ -212,5 +252,5 @@ def _example(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
+        return "[" + ", ".join(f'"{v}"' if isinstance(v, str) else str(v) for v in value) + "]"
     return repr(value)

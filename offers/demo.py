@@ -1,8 +1,8 @@
-"""The demo: a small synthetic store generated and loaded, its deals loaded, and the list
-cycle after its last week planned, with the run summary written.
+"""The demo: a small synthetic store generated and loaded, its deals loaded, the list
+cycle after its last week planned, with the run summary written, and every list printed
+(PDF, one per household, and one print file per store).
 
-Later stages extend it until it prints the lists; the CLI's `offers demo` and `make demo`
-call `run_demo`.
+The CLI's `offers demo` and `make demo` call `run_demo`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from offers.deals import load_deals
 from offers.engine import PlanResult, plan
 from offers.engine.run import Stage
 from offers.ingest import LoadResult, Progress, ingest_file
+from offers.lists.render import RenderResult, render_run
 from offers.run_summary import summarise, write_summary
 from offers.synthetic import DEFAULT_START, GeneratedStore, generate
 from offers.warehouse import value
@@ -43,6 +44,7 @@ class DemoResult:
     table_rows: dict[str, int]
     run: PlanResult
     summary: Path
+    lists: RenderResult
 
 
 def warehouse_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -63,10 +65,12 @@ def run_demo(
     deals: Path = DEMO_DEALS,
     on_progress: Callable[[str], Progress] | None = None,
     on_stage: Stage | None = None,
+    workers: int = 2,
 ) -> DemoResult:
     """Generate the synthetic store into `out/store` and load it; load `deals`; plan the
     list cycle that starts the day after the store's last week and write its summary to
-    `out/runs/<run id>/`."""
+    `out/runs/<run id>/`; render its lists there (lists/ and print/) with `workers`
+    processes."""
     if not deals.is_file():
         raise FileNotFoundError(f"{deals}: no such deal file (run the demo from the repository)")
     store = generate(out / "store", households_count=households, weeks=weeks, seed=seed)
@@ -81,7 +85,16 @@ def run_demo(
     loads.append(load_deals(con, deals))
     as_of = DEFAULT_START + dt.timedelta(weeks=weeks)
     run = plan(con, as_of, Settings(), on_stage=on_stage)
-    page = write_summary(summarise(con, run.run_id), out / "runs" / run.run_id)
+    folder = out / "runs" / run.run_id
+    page = write_summary(summarise(con, run.run_id), folder)
+    if on_stage:
+        on_stage("printing lists")
+    lists = render_run(con, run.run_id, folder, Settings().lists, workers=workers)
     return DemoResult(
-        store=store, loads=loads, table_rows=warehouse_counts(con), run=run, summary=page
+        store=store,
+        loads=loads,
+        table_rows=warehouse_counts(con),
+        run=run,
+        summary=page,
+        lists=lists,
     )

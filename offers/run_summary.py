@@ -15,15 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import jinja2
 import polars as pl
 
 from offers import charts
 from offers.segments import TIERS
+from offers.templating import environment
 from offers.warehouse import frame, rows
-
-STORE_TEMPLATES = Path("templates")
-"""Templates here (relative to the working directory) override the shipped ones."""
 
 _BY_TIER_SQL = resources.files("offers").joinpath("sql/runs/by_tier.sql").read_text()
 _BY_DEAL_SQL = resources.files("offers").joinpath("sql/runs/by_deal.sql").read_text()
@@ -111,17 +108,6 @@ def summarise(con: duckdb.DuckDBPyConnection, run_id: str) -> RunSummary:
     )
 
 
-def _environment() -> jinja2.Environment:
-    shipped = str(resources.files("offers").joinpath("templates"))
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [jinja2.FileSystemLoader(str(STORE_TEMPLATES)), jinja2.FileSystemLoader(shipped)]
-        ),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def write_summary(summary: RunSummary, folder: Path) -> Path:
     """Write `folder`/summary.html and its charts (PNG) beside it; returns the HTML path.
     The HTML is written to a temporary name and renamed, so it is never half-written."""
@@ -142,7 +128,7 @@ def write_summary(summary: RunSummary, folder: Path) -> Path:
         )
         pictures["conversion"] = "conversion.png"
     html = (
-        _environment()
+        environment()
         .get_template("run_summary.html.j2")
         .render(
             run=summary.run,

@@ -82,6 +82,8 @@ def test_demo_generates_loads_and_summarises(db: Path, tmp_path: Path) -> None:
     assert (tmp_path / "out" / "store" / "scans.parquet").exists()
     assert "planned run 2017-12-31-seed1" in out
     assert (tmp_path / "out" / "runs" / "2017-12-31-seed1" / "summary.html").exists()
+    assert "printed 1,492 lists" in out
+    assert (tmp_path / "out" / "runs" / "2017-12-31-seed1" / "print" / "store-1.pdf").exists()
 
 
 @pytest.fixture
@@ -245,3 +247,31 @@ def test_plan_prints_the_summary_writes_it_and_does_not_plan_twice(
     code, out = _offers(tiny_db, "evaluate", "plan", "--as-of", "2017-03-29", "--seed", "4")
     assert code == 1
     assert "no run '2017-03-29-seed4'" in out
+
+
+def test_render_prints_where_the_lists_went_and_names_what_is_wrong(
+    tiny_db: Path, tmp_path: Path
+) -> None:
+    _offers(tiny_db, "deals", "load", str(TINY / "deals.csv"))
+    _offers(tiny_db, "plan", "--as-of", "2017-03-29", "--out", str(tmp_path / "run"))
+    code, out = _offers(tiny_db, "render", "2017-03-29-seed2")
+    assert code == 1
+    assert "no run '2017-03-29-seed2'; runs: 2017-03-29-seed1" in out
+    folder = tmp_path / "lists"
+    code, out = _offers(
+        tiny_db, "render", "2017-03-29-seed1", "--out", str(folder), "--workers", "1"
+    )
+    assert code == 0
+    assert "2 lists in" in out
+    assert "2 rendered now, 0 already there" in " ".join(out.split())
+    assert (folder / "print" / "store-1.pdf").exists()
+    code, out = _offers(tiny_db, "render", "2017-03-29-seed1", "--out", str(folder))
+    assert "0 rendered now, 2 already there" in " ".join(out.split())
+    code, out = _offers(
+        tiny_db, "render", "2017-03-29-seed1", "--out", str(folder), "--paper", "a4"
+    )
+    assert code == 1
+    assert "rendered differently (paper changed)" in " ".join(out.split())
+    code, out = _offers(tiny_db, "render", "2017-03-29-seed1", "--paper", "legal")
+    assert code == 1
+    assert "page size 'legal' is not one of letter, a4" in " ".join(out.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -143,7 +144,7 @@ def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("out"),
 ) -> None:
     """Generate a small synthetic store, load it and its deals, plan the next list cycle,
-    print a summary."""
+    print a summary and every household's list."""
     from offers.demo import run_demo
 
     con = connect_or_exit()
@@ -161,7 +162,8 @@ def demo(
             con,
             out,
             on_progress=progress,
-            on_stage=lambda name: errors.print(f"planning the list cycle: {name} ..."),
+            on_stage=lambda name: errors.print(f"list cycle: {name} ..."),
+            workers=max(os.cpu_count() or 1, 1),
         )
     finally:
         for bar in bars:
@@ -178,6 +180,12 @@ def demo(
         f"planned run {run.run_id}: {run.households_eligible:,} households eligible, "
         f"{run.households_treated:,} treated, {run.households_holdout:,} held out; "
         f"{run.lists:,} lists, {run.lines:,} lines; summary in {result.summary}",
+        soft_wrap=True,
+    )
+    lists = result.lists
+    console.print(
+        f"printed {lists.lists:,} lists in {lists.seconds:.1f} s: one PDF per household in "
+        f"{lists.folder / 'lists'}, one print file per store in {lists.folder / 'print'}",
         soft_wrap=True,
     )
 
