@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from offers.deals import deal_items
-from offers.run_summary import stored_run
+from offers.runs import stored_run
 from offers.warehouse import frame, midnight, registered, value
 
 _OFFERED_BOUGHT_SQL = resources.files("offers").joinpath("sql/runs/offered_bought.sql").read_text()

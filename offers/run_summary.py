@@ -12,24 +12,18 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
 
 from offers import charts
+from offers.runs import stored_run
 from offers.segments import TIERS
 from offers.templating import environment
-from offers.warehouse import frame, rows
+from offers.warehouse import frame
 
 _BY_TIER_SQL = resources.files("offers").joinpath("sql/runs/by_tier.sql").read_text()
 _BY_DEAL_SQL = resources.files("offers").joinpath("sql/runs/by_deal.sql").read_text()
-
-_RUN_SQL = """
-SELECT run_id, as_of, valid_from, valid_to, seed, settings, created_at,
-    households_eligible, households_treated, households_holdout
-FROM plan_run WHERE run_id = $run_id
-"""
 
 # Lines by why they were chosen; a 'due' line without a deal is a reminder.
 _BY_REASON_SQL = """
@@ -57,10 +51,6 @@ ORDER BY l.deal_id, l.brand_segment, l.usage
 """
 
 
-class RunNotFoundError(Exception):
-    """No run with that id; the message lists the runs there are."""
-
-
 @dataclass(frozen=True)
 class RunSummary:
     """A run's figures. run: its plan_run row; by_tier, by_deal: see offers/sql/runs/;
@@ -73,23 +63,6 @@ class RunSummary:
     by_deal: pl.DataFrame
     by_reason: pl.DataFrame
     conversion_cells: pl.DataFrame
-
-
-def runs(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every run id, newest as-of first."""
-    return [str(r[0]) for r in rows(con, "SELECT run_id FROM plan_run ORDER BY as_of DESC, seed")]
-
-
-def stored_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
-    """The run's plan_run row. Raises RunNotFoundError, naming the runs there are."""
-    found = frame(con, _RUN_SQL, {"run_id": run_id})
-    if found.is_empty():
-        known = runs(con)
-        raise RunNotFoundError(
-            f"no run '{run_id}'"
-            + (f"; runs: {', '.join(known[:10])}" if known else "; plan one first")
-        )
-    return found.row(0, named=True)
 
 
 def summarise(con: duckdb.DuckDBPyConnection, run_id: str) -> RunSummary:

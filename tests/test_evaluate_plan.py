@@ -11,7 +11,8 @@ import pytest
 from offers.deals import load_deals
 from offers.engine import plan
 from offers.evaluate_plan import evaluate_plan
-from offers.run_summary import RunNotFoundError, summarise, write_summary
+from offers.run_summary import summarise, write_summary
+from offers.runs import RunNotFoundError
 from tests.conftest import ROOT, TINY, loaded_synthetic_store
 
 AS_OF = dt.date(2017, 12, 17)

@@ -112,7 +112,7 @@ def evaluate_plan_command(
     same deals' lines dealt out at random, on the scans after the run's as-of."""
     from offers.engine import run_id_for
     from offers.evaluate_plan import evaluate_plan
-    from offers.run_summary import RunNotFoundError
+    from offers.runs import RunNotFoundError
 
     day = parse_date(as_of, "--as-of")
     settings = settings_or_exit()

@@ -37,7 +37,7 @@ def render_command(
     from offers.lists.render import RenderError, render_run
     from offers.lists.rewards import RewardError
     from offers.lists.wording import WordingError
-    from offers.run_summary import RunNotFoundError
+    from offers.runs import RunNotFoundError
 
     settings = settings_or_exit()
     con = connect_or_exit()
@@ -83,5 +83,13 @@ def render_command(
         soft_wrap=True,
         markup=False,
     )
-    for path in result.print_files:
+    shown = result.print_files if len(result.print_files) <= 5 else result.print_files[:3]
+    for path in shown:
         console.print(f"print file: {path}", soft_wrap=True, markup=False)
+    if len(shown) < len(result.print_files):
+        console.print(
+            f"... {len(result.print_files):,} print files in all (one per store) in "
+            f"{result.print_files[0].parent}",
+            soft_wrap=True,
+            markup=False,
+        )

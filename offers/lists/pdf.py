@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
+from offers.lists.code128 import draw_code128
 from offers.lists.documents import Line, ListDocument
 from offers.lists.fonts import Fonts
 from offers.lists.wording import Wording
@@ -101,11 +101,9 @@ class ListPainter:
     ) -> float:
         """Draw a Code 128 barcode ending (quiet zone included) at `right`; returns its
         left edge."""
-        code = Code128(payload, barWidth=bar, barHeight=height, humanReadable=False)
-        left = right - code.width
-        code.drawOn(canvas, left, bottom)
+        left = draw_code128(canvas, payload, right, bottom, bar, height)
         self.drawn.barcodes += 1
-        return float(left)
+        return left
 
     def _header(self, canvas: Canvas, doc: ListDocument) -> float:
         w, top, left, right = self.wording, self.height - MARGIN, MARGIN, self.width - MARGIN

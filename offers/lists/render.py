@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import multiprocessing
 import os
@@ -32,13 +33,13 @@ import pikepdf
 from reportlab.pdfgen.canvas import Canvas
 
 from offers.config import ListSettings
-from offers.lists.documents import ListDocument, list_documents
+from offers.lists.documents import ListDocument, RunLists, read_lists
 from offers.lists.fonts import Fonts, load_fonts
 from offers.lists.html import HtmlPainter
 from offers.lists.pdf import Drawn, ListPainter, page_size
 from offers.lists.rewards import LIBRARY
 from offers.lists.wording import HTML_TEMPLATE, WORDING_TEMPLATE, Wording
-from offers.run_summary import stored_run
+from offers.runs import stored_run
 from offers.templating import fingerprint
 
 FORMATS = ("pdf", "html")
@@ -112,21 +113,26 @@ def render_run(
     run = stored_run(con, run_id)
     with _executor(job, workers) as pool:
         # The workers start (import, fonts, templates) while the lists are read here.
-        docs = list_documents(con, run_id, settings)
-        _check_glyphs(docs, load_fonts(settings.fonts))
+        lists = read_lists(con, run_id, settings)
+        _check_glyphs(lists, load_fonts(settings.fonts))
         _painter(job)  # a broken template fails here, before any file is touched
         _claim(job, _manifest(run, job, paper or settings.page_size), restart)
-        todo = [doc for doc in docs if not _list_path(job, doc).exists()]
-        stores = _stores(docs) if format == "pdf" else {}
-        drawn = _render(pool, job, todo, stores, on_progress, in_flight=2 * max(workers, 1))
+        done = {path.stem for path in (folder / LISTS_FOLDER).glob(f"*.{format}")}
+        households = lists.lists.select("household_id", "store_id").rows()
+        left = [(h, store) for h, store in households if str(h) not in done]
+        stores = _stores(households) if format == "pdf" else {}
+        todo = (doc for doc in lists.documents() if str(doc.household_id) not in done)
+        drawn = _render(pool, job, todo, left, stores, on_progress, in_flight=2 * max(workers, 1))
     return RenderResult(
         run_id=run_id,
         folder=folder,
         format=format,
-        lists=len(docs),
-        rendered=len(todo),
-        already_done=len(docs) - len(todo),
-        print_files=tuple(sorted(_print_path(job, store) for store in stores)),
+        lists=len(lists),
+        rendered=drawn.lists,
+        already_done=len(lists) - drawn.lists,
+        print_files=tuple(
+            _print_path(job, store) for store in sorted(stores, key=lambda s: (s is None, s or 0))
+        ),
         seconds=time.perf_counter() - started,
         strings=drawn.strings,
         barcodes=drawn.barcodes,
@@ -136,45 +142,49 @@ def render_run(
 def _render(
     pool: Executor,
     job: _Job,
-    todo: list[ListDocument],
-    stores: dict[int | None, list[ListDocument]],
+    todo: Iterator[ListDocument],
+    left: list[tuple[int, int | None]],
+    stores: dict[int | None, list[int]],
     on_progress: Progress | None,
     *,
     in_flight: int,
 ) -> Drawn:
-    """Render `todo` in chunks, `in_flight` at a time so that a store's print file, merged as
-    soon as its last chunk is done, goes ahead of later chunks; a missing print file whose
-    lists are all there is merged at once."""
-    chunks = list(_chunks(todo, CHUNK_LISTS))
+    """Render the documents `todo` yields (the households `left`, with their stores) in
+    chunks, `in_flight` at a time, building the next while the workers draw. A store's
+    print file is merged as soon as its last list is drawn, ahead of later chunks; a
+    missing print file whose lists are all there is merged at once."""
     waiting: dict[int | None, int] = {store: 0 for store in stores}
-    for chunk in chunks:
-        for store in {doc.store_id for doc in chunk} & set(stores):
+    for _, store in left:
+        if store in waiting:
             waiting[store] += 1
     merges: list[Future[int]] = []
 
     def merge(store: int | None) -> None:
-        paths = [_list_path(job, doc) for doc in stores[store]]
+        paths = [_list_path(job, household) for household in stores[store]]
         merges.append(pool.submit(_merge, _print_path(job, store), paths))
 
     for store, count in waiting.items():
         if count == 0 and not _print_path(job, store).exists():
             merge(store)
+    chunks = _chunks(todo, CHUNK_LISTS)
     pending: dict[Future[Drawn], list[ListDocument]] = {}
     drawn = Drawn()
     try:
-        while chunks or pending:
-            while chunks and len(pending) < in_flight:
-                chunk = chunks.pop(0)
+        while True:
+            for chunk in itertools.islice(chunks, max(in_flight - len(pending), 0)):
                 pending[pool.submit(_render_lists, chunk)] = chunk
+            if not pending:
+                break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 _add(drawn, future.result())
-                for store in {doc.store_id for doc in pending.pop(future)} & set(stores):
-                    waiting[store] -= 1
-                    if waiting[store] == 0:
-                        merge(store)
+                for doc in pending.pop(future):
+                    if doc.store_id in waiting:
+                        waiting[doc.store_id] -= 1
+                        if waiting[doc.store_id] == 0:
+                            merge(doc.store_id)
             if on_progress:
-                on_progress(drawn.lists, len(todo))
+                on_progress(drawn.lists, len(left))
         for merged in merges:
             merged.result()
     except BaseException:
@@ -237,13 +247,12 @@ def _render_lists(docs: Sequence[ListDocument]) -> Drawn:
     painter = _worker["painter"]
     before = dataclasses.replace(painter.drawn) if isinstance(painter, ListPainter) else Drawn()
     for doc in docs:
-        path = _list_path(job, doc)
+        path = _list_path(job, doc.household_id)
         part = path.with_name(path.name + ".part")
         if isinstance(painter, HtmlPainter):
             part.write_text(painter.render(doc), encoding="utf-8")
         else:
             canvas = Canvas(str(part), pagesize=job.size, pageCompression=1)
-            canvas.setAuthor(job.settings.store_name)
             painter.draw(canvas, doc)
             canvas.save()
         os.replace(part, path)
@@ -274,20 +283,20 @@ def _merge(target: Path, sources: list[Path]) -> int:
     return len(sources)
 
 
-def _check_glyphs(docs: list[ListDocument], fonts: Fonts) -> None:
+def _check_glyphs(lists: RunLists, fonts: Fonts) -> None:
     """Refuse to start when a name or item has characters no configured font has."""
-    faults = []
-    for doc in docs:
-        texts = [doc.name, *(line.description for line in doc.lines)]
-        missing = fonts.missing(texts)
-        if missing:
-            faults.append(f"household {doc.household_id} ({missing})")
+    faults = {text: fonts.missing([text]) for text in lists.texts()}
+    faults = {text: missing for text, missing in faults.items() if missing}
     if faults:
-        shown = ", ".join(faults[:5]) + (f" and {len(faults) - 5} more" if len(faults) > 5 else "")
+        shown = [
+            f"household {household} ({missing})"
+            for text, missing in sorted(faults.items())[:5]
+            for household in lists.households(text)[:3]
+        ]
         raise RenderError(
-            f"no font has some characters of {len(faults)} list(s): {shown}. Install a font "
-            "that has them (Debian: apt-get install fonts-droid-fallback) or name one in "
-            "[lists] fonts in offers.toml"
+            f"no font has some characters of {len(faults)} name(s) or item(s), e.g. "
+            f"{', '.join(shown)}. Install a font that has them (Debian: apt-get install "
+            "fonts-droid-fallback) or name one in [lists] fonts in offers.toml"
         )
 
 
@@ -338,22 +347,22 @@ def _claim(job: _Job, manifest: dict[str, Any], restart: bool) -> None:
     os.replace(part, path)
 
 
-def _stores(docs: list[ListDocument]) -> dict[int | None, list[ListDocument]]:
-    """The documents of each store, keeping delivery order."""
-    stores: dict[int | None, list[ListDocument]] = {}
-    for doc in docs:
-        stores.setdefault(doc.store_id, []).append(doc)
+def _stores(households: list[tuple[int, int | None]]) -> dict[int | None, list[int]]:
+    """The households of each store, keeping delivery order."""
+    stores: dict[int | None, list[int]] = {}
+    for household, store in households:
+        stores.setdefault(store, []).append(household)
     return stores
 
 
-def _list_path(job: _Job, doc: ListDocument) -> Path:
-    return job.folder / LISTS_FOLDER / f"{doc.household_id}.{job.format}"
+def _list_path(job: _Job, household: int) -> Path:
+    return job.folder / LISTS_FOLDER / f"{household}.{job.format}"
 
 
 def _print_path(job: _Job, store: int | None) -> Path:
     return job.folder / PRINT_FOLDER / f"store-{'none' if store is None else store}.pdf"
 
 
-def _chunks(items: list[ListDocument], size: int) -> Iterator[list[ListDocument]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterator[ListDocument], size: int) -> Iterator[list[ListDocument]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk

@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from offers.lists.rewards import Reward
 from offers.templating import environment
 
 WORDING_TEMPLATE = "list_wording.j2"
@@ -26,6 +28,7 @@ class WordingError(ValueError):
     """The wording template is broken or lacks a macro; the message names it."""
 
 
+@functools.lru_cache(maxsize=1024)
 def day(value: dt.date) -> str:
     """A date as printed on a list: 'Mon Jan 1'."""
     return f"{value:%a %b} {value.day}"
@@ -65,10 +68,19 @@ class Wording:
         if lacking:
             raise WordingError(f"{WORDING_TEMPLATE} lacks macro(s): {', '.join(lacking)}")
         self._macros = {name: getattr(module, name) for name in MACROS}
+        self._said: dict[tuple[Any, ...], str] = {}
 
     def __call__(self, name: str, *args: Any) -> str:
+        # A macro's words depend on its arguments only, so those said about a department
+        # name or a reward (a few dozen in a run) are said once; lists and lines differ.
+        remember = all(isinstance(arg, str | Reward) for arg in args)
+        key = (name, *args)
+        if remember and key in self._said:
+            return self._said[key]
         try:
-            text = str(self._macros[name](*args))
+            text = words(str(self._macros[name](*args)))
         except jinja2.TemplateError as exc:
             raise WordingError(f"{WORDING_TEMPLATE}, macro {name}: {exc}") from exc
-        return words(text)
+        if remember:
+            self._said[key] = text
+        return text

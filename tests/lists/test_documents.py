@@ -8,7 +8,7 @@ import pytest
 from offers.barcodes import ListCode, OfferCode, parse_payload
 from offers.config import ListSettings
 from offers.lists.documents import list_documents
-from offers.run_summary import RunNotFoundError
+from offers.runs import RunNotFoundError
 from tests.lists.conftest import TINY_RUN
 
 
