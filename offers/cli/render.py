@@ -76,10 +76,13 @@ def render_command(
         raise typer.Exit(1) from exc
     finally:
         bar.stop()
+    speed = (
+        f" ({result.rendered / max(result.seconds, 1e-9):,.0f} lists/s)" if result.rendered else ""
+    )
     console.print(
         f"run {result.run_id}: {result.lists:,} lists in {result.folder / 'lists'}; "
         f"{result.rendered:,} rendered now, {result.already_done:,} already there; "
-        f"{result.seconds:.1f} s ({result.rendered / max(result.seconds, 1e-9):,.0f} lists/s)",
+        f"{result.seconds:.1f} s{speed}",
         soft_wrap=True,
         markup=False,
     )

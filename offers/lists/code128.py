@@ -1,4 +1,5 @@
-"""Code 128 barcodes on a PDF page, drawn as one filled path.
+"""Code 128 barcodes drawn as one filled path: on a PDF page, and as inline SVG for the
+HTML list.
 
 reportlab encodes the symbol (its Code128 widget picks the code sets, adds the start,
 check and stop characters and gives the bar and space widths); the bars then go onto the
@@ -62,3 +63,18 @@ def draw_code128(
         f"q 0 g {bar:.4f} 0 0 {height:.4f} {left:.4f} {bottom:.4f} cm {rectangles} f Q"
     )
     return left - quiet
+
+
+def svg_code128(payload: str, bar: float, height: float) -> str:
+    """`payload` as Code 128 in an <svg> element: narrow bars `bar` points wide, `height`
+    points tall, quiet zones included; one path of whole-module rectangles."""
+    found, modules = bars(payload)
+    quiet = quiet_zone(bar) / bar
+    total = modules + 2 * quiet
+    path = "".join(f"M{quiet + offset:g} 0h{width}v1h-{width}z" for offset, width in found)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total * bar:g}pt" '
+        f'height="{height:g}pt" viewBox="0 0 {total:g} 1" preserveAspectRatio="none" '
+        f'role="img" aria-label="{payload}"><rect width="{total:g}" height="1" fill="#fff"/>'
+        f'<path d="{path}" fill="#000"/></svg>'
+    )

@@ -1,14 +1,13 @@
 """One household's list as an HTML page (for e-mail), from the jinja2 template
 `list.html.j2`, which takes its words from the same wording macros as the PDF. Barcodes
-are inline SVG pictures drawn by reportlab, so the page needs no image files."""
+are inline SVG pictures (offers.lists.code128), so the page needs no image files."""
 
 from __future__ import annotations
 
 import jinja2
 from markupsafe import Markup
-from reportlab.graphics.barcode import createBarcodeDrawing
-from reportlab.graphics.renderSVG import drawToString
 
+from offers.lists.code128 import svg_code128
 from offers.lists.documents import ListDocument
 from offers.lists.pdf import LIST_BAR_HEIGHT, LIST_BAR_WIDTH, OFFER_BAR_HEIGHT, OFFER_BAR_WIDTH
 from offers.lists.wording import HTML_TEMPLATE, WordingError, list_environment
@@ -16,11 +15,7 @@ from offers.lists.wording import HTML_TEMPLATE, WordingError, list_environment
 
 def barcode_svg(payload: str, bar_width: float, bar_height: float) -> Markup:
     """A Code 128 barcode of `payload` as an inline <svg> element (sizes in points)."""
-    drawing = createBarcodeDrawing(
-        "Code128", value=payload, barWidth=bar_width, barHeight=bar_height, humanReadable=False
-    )
-    svg = drawToString(drawing)
-    return Markup(svg[svg.index("<svg") :])
+    return Markup(svg_code128(payload, bar_width, bar_height))
 
 
 class HtmlPainter:
