@@ -18,7 +18,6 @@ from pathlib import Path
 import matplotlib
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
 REGULAR = "Helvetica"
 BOLD = "Helvetica-Bold"
@@ -84,17 +83,6 @@ class FontChain:
         return sum(
             float(pdfmetrics.stringWidth(piece, name, size)) for name, piece in self.runs(text)
         )
-
-    def draw(self, canvas: Canvas, x: float, y: float, text: str, size: float) -> None:
-        """Draw `text` with its left end at (x, y), switching fonts run by run."""
-        for name, piece in self.runs(text):
-            # setFont writes a font change into the page each time: skip it when the
-            # canvas is already in this font and size.
-            if canvas._fontname != name or canvas._fontsize != size:
-                canvas.setFont(name, size)
-            canvas.drawString(x, y, piece)
-            if len(piece) < len(text):
-                x += pdfmetrics.stringWidth(piece, name, size)
 
     def fit(self, text: str, size: float, width: float) -> str:
         """`text`, cut short with an ellipsis when it is wider than `width` points."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from offers.lists.code128 import draw_code128
 from offers.lists.documents import Line, ListDocument
@@ -74,6 +75,9 @@ class ListPainter:
         self.store_name = store_name
         self.width, self.height = size
         self.drawn = Drawn()
+        self._words: PDFTextObject | None = None
+        self._font = ("", 0.0)
+        self._grey = False
 
     def draw(self, canvas: Canvas, doc: ListDocument) -> None:
         """Draw `doc` as one page (two when its lines do not fit), ending each page."""
@@ -88,13 +92,41 @@ class ListPainter:
                     y = self._next_page(canvas, doc)
                 y = self._line(canvas, line, y)
         self._foot(canvas, doc)
-        canvas.showPage()
+        self._end_page(canvas)
 
     def _text(
-        self, canvas: Canvas, x: float, y: float, text: str, size: float, bold: bool = False
+        self,
+        canvas: Canvas,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        bold: bool = False,
+        grey: bool = False,
     ) -> None:
-        (self.fonts.bold if bold else self.fonts.regular).draw(canvas, x, y, text, size)
+        """Write `text` with its left end at (x, y), switching fonts run by run. A page's
+        words go into one text object, drawn over the page's shapes when it ends."""
+        if self._words is None:
+            self._words = canvas.beginText()
+            self._font = ("", 0.0)
+            self._grey = False
+        words = self._words
+        if grey != self._grey:
+            words.setFillGray(GREY if grey else 0)
+            self._grey = grey
+        words.setTextOrigin(x, y)
+        for name, piece in (self.fonts.bold if bold else self.fonts.regular).runs(text):
+            if (name, size) != self._font:
+                words.setFont(name, size)
+                self._font = (name, size)
+            words.textOut(piece)
         self.drawn.strings += 1
+
+    def _end_page(self, canvas: Canvas) -> None:
+        if self._words is not None:
+            canvas.drawText(self._words)
+            self._words = None
+        canvas.showPage()
 
     def _barcode(
         self, canvas: Canvas, payload: str, right: float, bottom: float, bar: float, height: float
@@ -117,9 +149,9 @@ class ListPainter:
         self._text(canvas, centre - regular.width(card, 9) / 2, bar_bottom - 11, card, 9)
         number = w("list_number", doc)
         canvas.setTitle(f"{self.store_name}: {number}")
-        canvas.setFillGray(GREY)
-        self._text(canvas, centre - regular.width(number, 7) / 2, bar_bottom - 20, number, 7)
-        canvas.setFillGray(0)
+        self._text(
+            canvas, centre - regular.width(number, 7) / 2, bar_bottom - 20, number, 7, grey=True
+        )
         text_width = bar_left - left - 12
         store = self.fonts.bold.fit(w("store", self.store_name, doc), 18, text_width)
         self._text(canvas, left, top - 16, store, 18, bold=True)
@@ -136,7 +168,7 @@ class ListPainter:
         return band_top - 30
 
     def _next_page(self, canvas: Canvas, doc: ListDocument) -> float:
-        canvas.showPage()
+        self._end_page(canvas)
         top = self.height - MARGIN
         heading = f"{self.wording('greeting', doc)} · {self.wording('list_number', doc)}"
         self._text(canvas, MARGIN, top - 10, heading, 10, bold=True)
@@ -158,9 +190,7 @@ class ListPainter:
         barcode_room = 160.0
         item = self.fonts.regular.fit(w("item", line), 10, offer_x - left - 24)
         self._text(canvas, left + 18, y - 14, item, 10)
-        canvas.setFillGray(GREY)
-        self._text(canvas, left + 18, y - 25, w("window", line), 7.5)
-        canvas.setFillGray(0)
+        self._text(canvas, left + 18, y - 25, w("window", line), 7.5, grey=True)
         offer = w("offer", line)
         if offer:
             fitted = self.fonts.bold.fit(offer, 11, right - barcode_room - offer_x - 6)
@@ -193,8 +223,6 @@ class ListPainter:
             for text in self.fonts.bold.wrap(perk, 8.5, right - left)[:2]:
                 y -= 11
                 self._text(canvas, left, y, text, 8.5, bold=True)
-        canvas.setFillGray(GREY)
         fine_print = self.fonts.regular.wrap(w("footer", doc), 7, right - left)[:2]
         for number, text in enumerate(fine_print):
-            self._text(canvas, left, MARGIN - 4 - 8 * number, text, 7)
-        canvas.setFillGray(0)
+            self._text(canvas, left, MARGIN - 4 - 8 * number, text, 7, grey=True)
