@@ -4,8 +4,10 @@ warehouse option, and the helpers every command uses (connect, settings, dates, 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -121,6 +123,24 @@ def lazy_progress(label: str) -> tuple[ProgressCallback, Progress]:
         bar.update(tasks[phase], completed=percent)  # type: ignore[arg-type]
 
     return update, bar
+
+
+@contextlib.contextmanager
+def progress_by_label() -> Iterator[Callable[[str], ProgressCallback]]:
+    """A maker of lazy progress bars (see lazy_progress), one per label (a file, a
+    phase), all stopped when the block ends, even on error."""
+    bars: list[Progress] = []
+
+    def make(label: str) -> ProgressCallback:
+        callback, bar = lazy_progress(label)
+        bars.append(bar)
+        return callback
+
+    try:
+        yield make
+    finally:
+        for bar in bars:
+            bar.stop()
 
 
 def print_results(results: list[LoadResult]) -> None:

@@ -20,10 +20,10 @@ from offers.cli.app import (
     import_app,
     lazy_progress,
     print_results,
+    progress_by_label,
     settings_or_exit,
 )
 from offers.ingest import IngestError, LoadResult, ingest_file
-from offers.ingest.load import Progress as ProgressCallback
 
 
 class FileKind(StrEnum):
@@ -75,21 +75,12 @@ def import_completejourney_command() -> None:
 
     settings = settings_or_exit()
     con = connect_or_exit()
-    bars: list[Progress] = []
-
-    def progress(label: str) -> ProgressCallback:
-        callback, bar = lazy_progress(label)
-        bars.append(bar)
-        return callback
-
     try:
-        results, copies = import_completejourney(con, settings.ingest, on_progress=progress)
+        with progress_by_label() as progress:
+            results, copies = import_completejourney(con, settings.ingest, on_progress=progress)
     except IngestError as exc:
         errors.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    finally:
-        for bar in bars:
-            bar.stop()
     print_results(results)
     for copy in copies:
         state_text = "already loaded" if copy.already_loaded else f"{copy.rows:,} rows"
@@ -148,16 +139,9 @@ def demo(
     from offers.demo import run_demo
 
     con = connect_or_exit()
-    bars: list[Progress] = []
-
-    def progress(label: str) -> ProgressCallback:
-        callback, bar = lazy_progress(label)
-        bars.append(bar)
-        return callback
-
     console.print(f"generating the synthetic store in {out}/store ...")
-    try:
-        # The load bars are live displays, so the plan's stages are printed as lines.
+    # The load bars are live displays, so the plan's stages are printed as lines.
+    with progress_by_label() as progress:
         result = run_demo(
             con,
             out,
@@ -165,9 +149,6 @@ def demo(
             on_stage=lambda name: errors.print(f"list cycle: {name} ..."),
             workers=max(os.cpu_count() or 1, 1),
         )
-    finally:
-        for bar in bars:
-            bar.stop()
     print_results(result.loads)
     table = Table(title="Warehouse")
     table.add_column("table")

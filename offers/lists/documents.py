@@ -125,9 +125,8 @@ class RunLists:
     def households(self, text: str) -> list[int]:
         """The households whose list prints `text` as its name or an item."""
         found = set(self.lists.filter(pl.col("name") == text)["household_id"].to_list())
-        lists = set(self.lists["list_id"].to_list())
         by_list = dict(zip(self.lists["list_id"], self.lists["household_id"], strict=True))
-        found |= {by_list[row[0]] for row in self.lines if row[3] == text and row[0] in lists}
+        found |= {by_list[row[0]] for row in self.lines if row[3] == text}
         return sorted(found)
 
     def documents(self) -> Iterator[ListDocument]:

@@ -60,6 +60,8 @@ class FontChain:
 
     def missing(self, text: str) -> str:
         """The characters of `text` (in order, once each) that no font of the chain has."""
+        if text.isascii() or _latin_1252(text):
+            return ""
         seen = dict.fromkeys(c for c in text if self.font_index(c) < 0)
         return "".join(seen)
 

@@ -63,6 +63,12 @@ class Drawn:
     strings: int = 0
     barcodes: int = 0
 
+    def add(self, other: Drawn) -> None:
+        """Count `other` in too."""
+        self.lists += other.lists
+        self.strings += other.strings
+        self.barcodes += other.barcodes
+
 
 class ListPainter:
     """Draws lists onto a reportlab canvas; one painter serves many lists."""
@@ -190,7 +196,8 @@ class ListPainter:
         barcode_room = 160.0
         item = self.fonts.regular.fit(w("item", line), 10, offer_x - left - 24)
         self._text(canvas, left + 18, y - 14, item, 10)
-        self._text(canvas, left + 18, y - 25, w("window", line), 7.5, grey=True)
+        window = self.fonts.regular.fit(w("window", line), 7.5, offer_x - left - 24)
+        self._text(canvas, left + 18, y - 25, window, 7.5, grey=True)
         offer = w("offer", line)
         if offer:
             fitted = self.fonts.bold.fit(offer, 11, right - barcode_room - offer_x - 6)

@@ -16,7 +16,6 @@ rendered from another run, format, paper or wording is refused (or emptied, on r
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import itertools
 import json
 import multiprocessing
@@ -114,8 +113,9 @@ def render_run(
     with _executor(job, workers) as pool:
         # The workers start (import, fonts, templates) while the lists are read here.
         lists = read_lists(con, run_id, settings)
-        _check_glyphs(lists, load_fonts(settings.fonts))
-        _painter(job)  # a broken template fails here, before any file is touched
+        painter = _painter(job)  # a broken template or font fails here, before any file
+        if isinstance(painter, ListPainter):  # HTML is drawn by the reader's own fonts
+            _check_glyphs(lists, painter.fonts)
         _claim(job, _manifest(run, job, paper or settings.page_size), restart)
         done = {path.stem for path in (folder / LISTS_FOLDER).glob(f"*.{format}")}
         households = lists.lists.select("household_id", "store_id").rows()
@@ -177,7 +177,7 @@ def _render(
                 break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                _add(drawn, future.result())
+                drawn.add(future.result())
                 for doc in pending.pop(future):
                     if doc.store_id in waiting:
                         waiting[doc.store_id] -= 1
@@ -245,7 +245,9 @@ def _render_lists(docs: Sequence[ListDocument]) -> Drawn:
     """Render `docs` into their files (in a worker); returns what was drawn."""
     job: _Job = _worker["job"]
     painter = _worker["painter"]
-    before = dataclasses.replace(painter.drawn) if isinstance(painter, ListPainter) else Drawn()
+    drawn = Drawn(lists=len(docs))
+    if isinstance(painter, ListPainter):
+        painter.drawn = drawn  # the painter counts its strings and barcodes into it
     for doc in docs:
         path = _list_path(job, doc.household_id)
         part = path.with_name(path.name + ".part")
@@ -256,18 +258,7 @@ def _render_lists(docs: Sequence[ListDocument]) -> Drawn:
             painter.draw(canvas, doc)
             canvas.save()
         os.replace(part, path)
-    after = painter.drawn if isinstance(painter, ListPainter) else Drawn()
-    return Drawn(
-        lists=len(docs),
-        strings=after.strings - before.strings,
-        barcodes=after.barcodes - before.barcodes,
-    )
-
-
-def _add(total: Drawn, part: Drawn) -> None:
-    total.lists += part.lists
-    total.strings += part.strings
-    total.barcodes += part.barcodes
+    return drawn
 
 
 def _merge(target: Path, sources: list[Path]) -> int:
