@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from offers.deals import load_deals
+from offers.engine import plan
 from offers.ingest import ingest_file
 from offers.warehouse import connect
 
@@ -45,6 +48,19 @@ def tiny_store(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
     for kind in ("products", "households", "scans"):
         ingest_file(warehouse, kind, TINY / f"{kind}.csv")
     return warehouse
+
+
+TINY_AS_OF = dt.date(2017, 3, 29)
+TINY_RUN = "2017-03-29-seed1"
+
+
+@pytest.fixture
+def tiny_run(tiny_store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The tiny store with its deals and the 2017-03-29 run planned (two lists, both of
+    store 1: household 1's list 100000001 and household 2's list 100000002)."""
+    load_deals(tiny_store, TINY / "deals.csv")
+    assert plan(tiny_store, TINY_AS_OF).run_id == TINY_RUN
+    return tiny_store
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> object:

@@ -31,7 +31,15 @@ OUTSIDE_WINDOW = "outside its window"
 LIMIT_REACHED = "limit reached"
 LINE_TOOK_ANOTHER = "its item took a larger offer"
 TOO_FEW_UNITS = "too few units for it"
-REASONS = (NOT_IN_BASKET, OUTSIDE_WINDOW, LIMIT_REACHED, LINE_TOOK_ANOTHER, TOO_FEW_UNITS)
+ALREADY_IN_TRANSACTION = "already redeemed in this transaction"
+REASONS = (
+    NOT_IN_BASKET,
+    OUTSIDE_WINDOW,
+    LIMIT_REACHED,
+    LINE_TOOK_ANOTHER,
+    TOO_FEW_UNITS,
+    ALREADY_IN_TRANSACTION,
+)
 """Why an offer of the list did not apply, in the words the cashier reads out."""
 
 
@@ -130,8 +138,8 @@ def redeem(
         offer = by_key[key]
         left = offer.limit_per_household - redeemed.get(offer.deal_id, 0)
         left -= used.get(offer.deal_id, 0)
-        if left <= 0:  # two lines of the same deal: the first took what was left
-            reasons[key] = LIMIT_REACHED
+        if left <= 0:  # two list lines of the same deal: the first took what was left
+            reasons[key] = ALREADY_IN_TRANSACTION
             continue
         if earned.redemptions > left:
             again = _earn(offer, lines[earned.basket_index], left)

@@ -9,7 +9,7 @@ from offers.barcodes import ListCode, OfferCode, parse_payload
 from offers.config import ListSettings
 from offers.lists.documents import list_documents
 from offers.runs import RunNotFoundError
-from tests.lists.conftest import TINY_RUN
+from tests.conftest import TINY_RUN
 
 
 def test_the_tiny_lists_carry_the_household_card_and_lines_in_store_walk_order(

@@ -21,7 +21,7 @@ from offers.lists.documents import Department, Line, ListDocument, list_document
 from offers.lists.fonts import load_fonts
 from offers.lists.pdf import ListPainter, page_size
 from offers.lists.wording import Wording
-from tests.lists.conftest import TINY_RUN
+from tests.conftest import TINY_RUN
 from tests.lists.reading import embedded_fonts, page_barcodes, page_count, page_texts
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from offers.config import ListSettings
 from offers.lists.render import RenderError, render_run
-from tests.lists.conftest import TINY_RUN
+from tests.conftest import TINY_RUN
 from tests.lists.reading import page_barcodes, page_count, page_texts
 
 
