@@ -1,6 +1,9 @@
 """The demo: a small synthetic store generated and loaded, its deals loaded, the list
 cycle after its last week planned, with the run summary written, and every list printed
-(PDF, one per household, and one print file per store).
+(PDF, one per household, and one print file per store); then the lists published to the
+checkout's live ledger (out/offers.ledger.sqlite beside the warehouse), a simulated day
+at the lanes applied to it (a few returns among them), and the sales synced back into
+the warehouse.
 
 The CLI's `offers demo` and `make demo` call `run_demo`.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -20,8 +24,14 @@ from offers.engine import PlanResult, plan
 from offers.engine.run import Stage
 from offers.ingest import LoadResult, Progress, ingest_file
 from offers.lists.render import RenderResult, render_run
+from offers.pos.checkout import transact, void
+from offers.pos.ledger import Lane, add_key, lane_for_key, open_ledger
+from offers.pos.messages import ReturnLineIn, VoidIn
+from offers.pos.publish import Published, publish
+from offers.pos.sync import Synced, sync
 from offers.run_summary import summarise, write_summary
 from offers.synthetic import DEFAULT_START, GeneratedStore, generate
+from offers.synthetic.checkout import lane_day
 from offers.warehouse import value
 
 DEMO_HOUSEHOLDS = 2_000
@@ -34,7 +44,20 @@ DEMO_DEALS = Path("fixtures/store-deals.toml")
 _WAREHOUSE_TABLES = (
     "product", "household", "household_contact", "household_card", "scan_line", "deal",
     "quarantine", "ingested_file", "plan_run", "run_household", "shopping_list", "list_line",
+    "pos_basket", "redemption",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CheckoutDay:
+    """The demo's day at the lanes: what was published, sold, returned and synced."""
+
+    ledger: Path
+    published: Published
+    sales: int
+    discount: Decimal
+    returns: int
+    synced: Synced
 
 
 @dataclass(frozen=True)
@@ -45,6 +68,7 @@ class DemoResult:
     run: PlanResult
     summary: Path
     lists: RenderResult
+    checkout: CheckoutDay
 
 
 def warehouse_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -66,11 +90,14 @@ def run_demo(
     on_progress: Callable[[str], Progress] | None = None,
     on_stage: Stage | None = None,
     workers: int = 2,
+    ledger: Path | None = None,
 ) -> DemoResult:
     """Generate the synthetic store into `out/store` and load it; load `deals`; plan the
     list cycle that starts the day after the store's last week and write its summary to
     `out/runs/<run id>/`; render its lists there (lists/ and print/) with `workers`
-    processes."""
+    processes; publish the run to the ledger at `ledger` (default out/offers.ledger.sqlite)
+    and apply a day at the lanes (see `checkout_day`)."""
+    ledger = ledger or out / "offers.ledger.sqlite"
     if not deals.is_file():
         raise FileNotFoundError(f"{deals}: no such deal file (run the demo from the repository)")
     store = generate(out / "store", households_count=households, weeks=weeks, seed=seed)
@@ -90,6 +117,9 @@ def run_demo(
     if on_stage:
         on_stage("printing lists")
     lists = render_run(con, run.run_id, folder, Settings().lists, workers=workers)
+    if on_stage:
+        on_stage("a day at the lanes")
+    checkout = checkout_day(con, run.run_id, as_of + dt.timedelta(days=2), ledger)
     return DemoResult(
         store=store,
         loads=loads,
@@ -97,4 +127,38 @@ def run_demo(
         run=run,
         summary=page,
         lists=lists,
+        checkout=checkout,
+    )
+
+
+def checkout_day(
+    con: duckdb.DuckDBPyConnection, run_id: str, day: dt.date, ledger_path: Path
+) -> CheckoutDay:
+    """Publish the run to the ledger, apply a simulated day at the lanes to it (each
+    store's lanes with their own key; `offers.synthetic.checkout`), the returns after
+    it, and sync the ledger back into the warehouse."""
+    ledger = open_ledger(ledger_path)
+    published = publish(con, ledger, run_id)
+    simulated = lane_day(con, run_id, day)
+    keys: dict[int, Lane] = {}
+    discount = Decimal(0)
+    for request in simulated.transactions:
+        if request.store_id not in keys:
+            found = lane_for_key(ledger, add_key(ledger, request.store_id, "demo"))
+            assert found is not None
+            keys[request.store_id] = found
+        discount += transact(ledger, keys[request.store_id], request).discount_total
+    stores = {r.transaction_id: r.store_id for r in simulated.transactions}
+    for transaction_id, index in simulated.returns:
+        back = VoidIn(void_id="R1", lines=[ReturnLineIn(index=index, quantity=1)])
+        void(ledger, keys[stores[transaction_id]], transaction_id, back)
+    synced = sync(con, ledger, ledger_path)
+    ledger.close()
+    return CheckoutDay(
+        ledger_path,
+        published,
+        len(simulated.transactions),
+        discount,
+        len(simulated.returns),
+        synced,
     )

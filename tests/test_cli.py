@@ -275,3 +275,44 @@ def test_render_prints_where_the_lists_went_and_names_what_is_wrong(
     code, out = _offers(tiny_db, "render", "2017-03-29-seed1", "--paper", "legal")
     assert code == 1
     assert "page size 'legal' is not one of letter, a4" in " ".join(out.split())
+
+
+def test_the_checkout_commands_publish_look_up_replay_and_sync(
+    tiny_db: Path, tmp_path: Path
+) -> None:
+    from offers.barcodes import list_payload
+    from tests.pos.conftest import HAND_CHECKED, basket
+
+    _offers(tiny_db, "deals", "load", str(TINY / "deals.csv"))
+    _offers(tiny_db, "plan", "--as-of", "2017-03-29", "--out", str(tmp_path / "run"))
+    code, out = _offers(tiny_db, "pos", "publish", "2017-03-29-seed1")
+    assert code == 0
+    assert "published run 2017-03-29-seed1: 2 lists, 5 offers" in " ".join(out.split())
+    assert (tmp_path / "offers.ledger.sqlite").exists()  # beside the warehouse
+    code, out = _offers(tiny_db, "pos", "lookup", list_payload(100000001), "--day", "2017-04-01")
+    assert code == 0
+    assert "TYLENOL-150" in out
+    assert "$1.50 off" in out
+    code, out = _offers(tiny_db, "pos", "lookup", "4000000000999")
+    assert code == 1
+    assert "no published list or card has this number" in out
+    lane_file = tmp_path / "lane-3.jsonl"
+    good = basket("L3-1", HAND_CHECKED).model_dump_json()
+    bad = good.replace('"L3-1"', '"L3-2"').replace('"quantity":1', '"quantity":0', 1)
+    lane_file.write_text("\n".join([good, bad, good]) + "\n")
+    code, out = _offers(tiny_db, "pos", "replay", str(lane_file))
+    assert code == 1
+    assert "applied 1, already applied 1, refused 1" in out
+    assert "lane-3.jsonl:2: lines.0.quantity: Input should be greater than or equal to 1" in (
+        " ".join(out.split())
+    )
+    assert '"line": 2' in (tmp_path / "lane-3.jsonl.rejected.jsonl").read_text()
+    code, out = _offers(tiny_db, "pos", "sync")
+    assert "synced 1 sales and 0 voids: 4 scan lines, 3 redemption entries ($4.50 off)" in (
+        " ".join(out.split())
+    )
+    code, out = _offers(tiny_db, "pos", "sync")
+    assert "synced 0 sales" in out
+    code, out = _offers(tiny_db, "pos", "key", "add", "--store", "1")
+    assert code == 0
+    assert len(out.strip()) >= 32

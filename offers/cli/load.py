@@ -135,7 +135,8 @@ def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("out"),
 ) -> None:
     """Generate a small synthetic store, load it and its deals, plan the next list cycle,
-    print a summary and every household's list."""
+    print a summary and every household's list, publish the lists to the lanes and
+    apply a simulated day of sales and returns."""
     from offers.demo import run_demo
 
     con = connect_or_exit()
@@ -167,6 +168,14 @@ def demo(
     console.print(
         f"printed {lists.lists:,} lists in {lists.seconds:.1f} s: one PDF per household in "
         f"{lists.folder / 'lists'}, one print file per store in {lists.folder / 'print'}",
+        soft_wrap=True,
+    )
+    day = result.checkout
+    console.print(
+        f"published {day.published.lists:,} lists to {day.ledger}; a day at the lanes:"
+        f" {day.sales:,} sales, ${day.discount:,.2f} off, {day.returns} returns; synced"
+        f" {day.synced.scan_lines:,} scan lines and {day.synced.redemptions:,} redemption"
+        " entries back into the warehouse",
         soft_wrap=True,
     )
 

@@ -194,7 +194,7 @@ def replay_command(
     Those applied before change nothing; refused lines are written to FILE.rejected.jsonl
     with the reason. Exit code 1 when any line was refused."""
     from offers.pos.checkout import CheckoutError, is_applied, transact
-    from offers.pos.ledger import STAFF, Lane
+    from offers.pos.ledger import Lane
     from offers.pos.messages import TransactionIn
 
     try:
@@ -203,7 +203,7 @@ def replay_command(
         errors.print(f"error: cannot read {file}: {exc.strerror}", markup=False)
         raise typer.Exit(2) from exc
     con = _open(ledger)
-    staff = Lane(STAFF.store_id, STAFF.lane, f"cli replay {file.name}")
+    staff = Lane(None, "", f"cli replay {file.name}", staff=True)
     counts = {"applied": 0, "already applied": 0, "refused": 0}
     rejected: list[str] = []
     for number, text in enumerate(lines, start=1):

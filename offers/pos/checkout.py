@@ -7,7 +7,7 @@ call; the rules themselves are `offers.pos.rules`.
   recorded, with no offer).
 - A lane acts for its key's store only: its transactions name that store, and it reads
   and redeems only lists printed for that store's households. Staff at the command line
-  (actor 'cli') may read any list.
+  (`Lane.staff`) may read any list.
 - A transaction id is applied once per store: sent again with the same content it gets
   the stored answer and changes nothing; sent with other content it is refused (409).
   The same holds for a void id within a sale.
@@ -128,7 +128,7 @@ def transact(con: sqlite3.Connection, lane: Lane, request: TransactionIn) -> Tra
     digest = sha256_text(request.model_dump_json())
     subject = f"transaction {request.transaction_id}"
     try:
-        if lane.actor != "cli" and request.store_id != lane.store_id:
+        if not lane.staff and request.store_id != lane.store_id:
             raise ForbiddenError(
                 f"store_id {request.store_id}: this key is for store {lane.store_id}"
             )
@@ -237,7 +237,7 @@ def _resolve(
 
 
 def _check_store(lane: Lane, home: int | None, store_id: int | None, what: str) -> None:
-    if lane.actor == "cli":
+    if lane.staff:
         return
     if home != store_id:
         raise ForbiddenError(f"{what} belongs to another store; this key is for store {store_id}")
