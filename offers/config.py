@@ -193,6 +193,17 @@ class ListSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """Vendor reports (offers/reports/)."""
+
+    min_households: int = 10
+    """k: a published figure rests on at least this many households; smaller cells are
+    suppressed, and so are cells that published totals would reveal."""
+    bootstrap_draws: int = 2_000
+    """Resamples of the households behind an incremental-effect interval."""
+
+
+@dataclass(frozen=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     cycles: CycleSettings = field(default_factory=CycleSettings)
@@ -200,6 +211,7 @@ class Settings:
     households: HouseholdSettings = field(default_factory=HouseholdSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
     lists: ListSettings = field(default_factory=ListSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -1,0 +1,148 @@
+"""Which figures of a table a vendor may see: every published figure rests on at least k
+households, and no suppressed figure below k can be worked out from what is published.
+
+Input: a table of household counts (rows x columns, e.g. brand segment x usage), k.
+Output: `Published`, masks of what may be shown: the cells, the row totals, the column
+totals and the grand total. Other figures of a cell (units, spend, shares) follow its
+household count's mask.
+
+Rules:
+- primary: a cell or total resting on fewer than k households (zero included) is
+  suppressed;
+- complementary: a suppressed figure with 1..k-1 households must not be derivable from the
+  published ones. Derivable is checked exactly: the least and the most the figure can be,
+  given every published cell and total and that counts are not negative (a linear program;
+  the constraints are those of a transportation problem, so the bounds are whole
+  numbers); when they are equal, one more figure is suppressed (the smallest published
+  cell in the same row or column, else that row's or column's total, else the grand
+  total) and the check runs again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linprog
+
+
+@dataclass(frozen=True)
+class Published:
+    """What may be shown (True) of a table: cells (rows x columns), row totals, column
+    totals, the grand total."""
+
+    cells: NDArray[np.bool_]
+    rows: NDArray[np.bool_]
+    columns: NDArray[np.bool_]
+    grand: bool
+
+
+def suppress(counts: NDArray[np.int64], k: int) -> Published:
+    """The figures of `counts` a vendor may see at threshold `k` (rules above)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    n_rows, n_columns = counts.shape
+    figures = _figures(n_rows, n_columns)
+    values = np.array([weights @ counts.ravel() for _, weights in figures])
+    shown = values >= k
+    while True:
+        exposed = _first_exposed(figures, values, shown, k)
+        if exposed is None:
+            break
+        shown[_complement(figures, values, shown, exposed, n_rows, n_columns)] = False
+    cells = shown[: n_rows * n_columns].reshape(n_rows, n_columns)
+    start = n_rows * n_columns
+    return Published(
+        cells=cells,
+        rows=shown[start : start + n_rows],
+        columns=shown[start + n_rows : start + n_rows + n_columns],
+        grand=bool(shown[-1]),
+    )
+
+
+def bounds(
+    weights: NDArray[np.float64],
+    known: list[tuple[NDArray[np.float64], float]],
+    size: int,
+) -> tuple[float, float]:
+    """The least and the most `weights . x` can be over tables x >= 0 (flattened, `size`
+    cells) that agree with every (weights, value) in `known`."""
+    equalities = np.array([w for w, _ in known]) if known else None
+    targets = np.array([v for _, v in known]) if known else None
+    found = []
+    for sign in (1.0, -1.0):
+        result = linprog(
+            sign * weights, A_eq=equalities, b_eq=targets, bounds=[(0, None)] * size,
+            method="highs",
+        )  # fmt: skip
+        if result.status == 3:  # unbounded above: nothing published pins it
+            found.append(np.inf if sign < 0 else 0.0)
+        else:
+            found.append(sign * float(result.fun))
+    return found[0], found[1]
+
+
+def _figures(n_rows: int, n_columns: int) -> list[tuple[str, NDArray[np.float64]]]:
+    """Every figure of the table as weights over its flattened cells: the cells, row
+    totals, column totals, the grand total, in that order."""
+    size = n_rows * n_columns
+    made: list[tuple[str, NDArray[np.float64]]] = []
+    for index in range(size):
+        weights = np.zeros(size)
+        weights[index] = 1
+        made.append((f"cell {index}", weights))
+    for row in range(n_rows):
+        weights = np.zeros((n_rows, n_columns))
+        weights[row, :] = 1
+        made.append((f"row {row}", weights.ravel()))
+    for column in range(n_columns):
+        weights = np.zeros((n_rows, n_columns))
+        weights[:, column] = 1
+        made.append((f"column {column}", weights.ravel()))
+    made.append(("grand", np.ones(size)))
+    return made
+
+
+def _first_exposed(
+    figures: list[tuple[str, NDArray[np.float64]]],
+    values: NDArray[np.int64],
+    shown: NDArray[np.bool_],
+    k: int,
+) -> int | None:
+    """The first suppressed figure below k (not zero) that the published ones pin down."""
+    size = len(figures[0][1])
+    known = [(figures[i][1], float(values[i])) for i in np.flatnonzero(shown)]
+    for index, (_, weights) in enumerate(figures):
+        if shown[index] or not 0 < values[index] < k:
+            continue
+        low, high = bounds(weights, known, size)
+        if high - low < 1 - 1e-9:
+            return index
+    return None
+
+
+def _complement(
+    figures: list[tuple[str, NDArray[np.float64]]],
+    values: NDArray[np.int64],
+    shown: NDArray[np.bool_],
+    exposed: int,
+    n_rows: int,
+    n_columns: int,
+) -> int:
+    """The figure to suppress next so that `exposed` is no longer pinned down."""
+    size = n_rows * n_columns
+    touched = figures[exposed][1].reshape(n_rows, n_columns) > 0
+    in_row: NDArray[np.bool_] = np.asarray(touched.any(axis=1))
+    in_column: NDArray[np.bool_] = np.asarray(touched.any(axis=0))
+    near = [
+        i for i in range(size) if shown[i] and (in_row[i // n_columns] or in_column[i % n_columns])
+    ]
+    if near:
+        return min(near, key=lambda i: (values[i], i))
+    totals = [size + r for r in range(n_rows) if in_row[r]]
+    totals += [size + n_rows + c for c in range(n_columns) if in_column[c]]
+    published_totals = [i for i in totals if shown[i]]
+    if published_totals:
+        return min(published_totals, key=lambda i: (values[i], i))
+    still = [i for i in range(len(figures)) if shown[i]]
+    return min(still, key=lambda i: (values[i], i))
