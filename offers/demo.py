@@ -2,8 +2,8 @@
 cycle after its last week planned, with the run summary written, and every list printed
 (PDF, one per household, and one print file per store); then the lists published to the
 checkout's live ledger (out/offers.ledger.sqlite beside the warehouse), a simulated day
-at the lanes applied to it (a few returns among them), and the sales synced back into
-the warehouse.
+at the lanes applied to it (a few returns among them), the sales synced back into
+the warehouse, and the report for the maker of Tylenol written (out/reports/).
 
 The CLI's `offers demo` and `make demo` call `run_demo`.
 """
@@ -29,6 +29,8 @@ from offers.pos.ledger import Lane, add_key, lane_for_key, open_ledger
 from offers.pos.messages import ReturnLineIn, VoidIn
 from offers.pos.publish import Published, publish
 from offers.pos.sync import Synced, sync
+from offers.reports.document import write_report
+from offers.reports.vendor import vendor_report
 from offers.run_summary import summarise, write_summary
 from offers.synthetic import DEFAULT_START, GeneratedStore, generate
 from offers.synthetic.checkout import lane_day
@@ -37,6 +39,8 @@ from offers.warehouse import value
 DEMO_HOUSEHOLDS = 2_000
 DEMO_WEEKS = 52
 DEMO_SEED = 2017
+DEMO_MANUFACTURER = 101
+"""The synthetic catalogue's Tylenol maker, funder of TYLENOL-Q1: the demo's report."""
 DEMO_DEALS = Path("fixtures/store-deals.toml")
 """The synthetic store's deal file, relative to the repository (where `make demo` runs)."""
 
@@ -69,6 +73,7 @@ class DemoResult:
     summary: Path
     lists: RenderResult
     checkout: CheckoutDay
+    report: Path
 
 
 def warehouse_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -120,6 +125,11 @@ def run_demo(
     if on_stage:
         on_stage("a day at the lanes")
     checkout = checkout_day(con, run.run_id, as_of + dt.timedelta(days=2), ledger)
+    if on_stage:
+        on_stage("a manufacturer's report")
+    last_day = as_of + dt.timedelta(days=Settings().plan.cadence_days - 1)
+    found = vendor_report(con, DEMO_MANUFACTURER, as_of, last_day, Settings().reports)
+    report = write_report(found, out / "reports" / f"manufacturer-{DEMO_MANUFACTURER}")[0]
     return DemoResult(
         store=store,
         loads=loads,
@@ -128,6 +138,7 @@ def run_demo(
         summary=page,
         lists=lists,
         checkout=checkout,
+        report=report,
     )
 
 

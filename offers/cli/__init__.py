@@ -4,7 +4,7 @@ No logic lives here; each command is a thin wrapper over a function in its stage
 One module per group of commands; `app` holds what they share.
 """
 
-from offers.cli import cycles, deals, load, plan, pos, render, segments
+from offers.cli import cycles, deals, load, plan, pos, render, report, segments
 from offers.cli.app import app
 
-__all__ = ["app", "cycles", "deals", "load", "plan", "pos", "render", "segments"]
+__all__ = ["app", "cycles", "deals", "load", "plan", "pos", "render", "report", "segments"]

@@ -178,6 +178,7 @@ def demo(
         " entries back into the warehouse",
         soft_wrap=True,
     )
+    console.print(f"manufacturer's report: {result.report}", soft_wrap=True)
 
 
 def load_files(kind: str, files: list[Path]) -> None:

@@ -14,8 +14,7 @@ Rules:
   given every published cell and total and that counts are not negative (a linear program;
   the constraints are those of a transportation problem, so the bounds are whole
   numbers); when they are equal, one more figure is suppressed (the smallest published
-  cell in the same row or column, else that row's or column's total, else the grand
-  total) and the check runs again.
+  figure near it whose suppression frees it) and the check runs again.
 """
 
 from __future__ import annotations
@@ -129,20 +128,24 @@ def _complement(
     n_rows: int,
     n_columns: int,
 ) -> int:
-    """The figure to suppress next so that `exposed` is no longer pinned down."""
+    """The figure to suppress next so that `exposed` is no longer pinned down: of the
+    published figures near it (cells in its rows and columns, the totals of those and of
+    the same kind, the grand total), the smallest whose suppression frees it; when none
+    does alone, the smallest of them (the check then runs again)."""
     size = n_rows * n_columns
     touched = figures[exposed][1].reshape(n_rows, n_columns) > 0
     in_row: NDArray[np.bool_] = np.asarray(touched.any(axis=1))
     in_column: NDArray[np.bool_] = np.asarray(touched.any(axis=0))
-    near = [
-        i for i in range(size) if shown[i] and (in_row[i // n_columns] or in_column[i % n_columns])
-    ]
-    if near:
-        return min(near, key=lambda i: (values[i], i))
-    totals = [size + r for r in range(n_rows) if in_row[r]]
-    totals += [size + n_rows + c for c in range(n_columns) if in_column[c]]
-    published_totals = [i for i in totals if shown[i]]
-    if published_totals:
-        return min(published_totals, key=lambda i: (values[i], i))
-    still = [i for i in range(len(figures)) if shown[i]]
-    return min(still, key=lambda i: (values[i], i))
+    near = [i for i in range(size) if in_row[i // n_columns] or in_column[i % n_columns]]
+    near += [size + r for r in range(n_rows)] + [size + n_rows + c for c in range(n_columns)]
+    near += [len(figures) - 1]
+    candidates = sorted((i for i in near if shown[i]), key=lambda i: (values[i], i))
+    if not candidates:
+        candidates = sorted(np.flatnonzero(shown), key=lambda i: (values[i], i))
+    weights = figures[exposed][1]
+    for candidate in candidates:
+        known = [(figures[i][1], float(values[i])) for i in np.flatnonzero(shown) if i != candidate]
+        low, high = bounds(weights, known, size)
+        if high - low >= 1 - 1e-9:
+            return int(candidate)
+    return int(candidates[0])
