@@ -207,14 +207,9 @@ def _resolve(
         payload = None
     if payload is not None:
         list_id = payload.list_id
-        row = con.execute(
-            "SELECT list_id, household_id, store_id, valid_from, valid_to FROM list"
-            " WHERE list_id = ?",
-            (list_id,),
-        ).fetchone()
-        if row is None:
+        found = _list(con, "list_id = ?", (list_id,))
+        if found is None:
             raise NotFoundError(f"code {code}: list {list_id} is not published")
-        found = _List(row[0], row[1], row[2], *map(dt.date.fromisoformat, row[3:]))
         _check_store(lane, found.store_id, store_id, f"list {list_id}")
         return _Target(found.household_id, found.store_id, found)
     card = con.execute(
@@ -224,16 +219,24 @@ def _resolve(
         raise NotFoundError(f"code {code}: no published list or card has this number")
     household_id, home = int(card[0]), card[1]
     _check_store(lane, home, store_id, "the card's household")
-    row = con.execute(
-        "SELECT list_id, household_id, store_id, valid_from, valid_to FROM list"
-        " WHERE household_id = ? AND valid_from <= ? AND valid_to >= ?"
+    live = _list(
+        con,
+        "household_id = ? AND valid_from <= ? AND valid_to >= ?"
         " ORDER BY valid_from DESC, list_id DESC LIMIT 1",
         (household_id, day.isoformat(), day.isoformat()),
+    )
+    return _Target(household_id, home, live)
+
+
+def _list(con: sqlite3.Connection, where: str, params: tuple[object, ...]) -> _List | None:
+    """The first published list matching `where` (a fixed condition with ? parameters)."""
+    row = con.execute(
+        f"SELECT list_id, household_id, store_id, valid_from, valid_to FROM list WHERE {where}",
+        params,
     ).fetchone()
     if row is None:
-        return _Target(household_id, home, None)
-    found = _List(row[0], row[1], row[2], *map(dt.date.fromisoformat, row[3:]))
-    return _Target(household_id, home, found)
+        return None
+    return _List(row[0], row[1], row[2], *map(dt.date.fromisoformat, row[3:]))
 
 
 def _check_store(lane: Lane, home: int | None, store_id: int | None, what: str) -> None:

@@ -42,7 +42,7 @@ def suppress(counts: NDArray[np.int64], k: int) -> Published:
     counts = np.asarray(counts, dtype=np.int64)
     n_rows, n_columns = counts.shape
     figures = _figures(n_rows, n_columns)
-    values = np.array([weights @ counts.ravel() for _, weights in figures])
+    values = np.array([weights @ counts.ravel() for weights in figures])
     shown = values >= k
     while True:
         exposed = _first_exposed(figures, values, shown, k)
@@ -81,37 +81,25 @@ def bounds(
     return found[0], found[1]
 
 
-def _figures(n_rows: int, n_columns: int) -> list[tuple[str, NDArray[np.float64]]]:
+def _figures(n_rows: int, n_columns: int) -> list[NDArray[np.float64]]:
     """Every figure of the table as weights over its flattened cells: the cells, row
     totals, column totals, the grand total, in that order."""
-    size = n_rows * n_columns
-    made: list[tuple[str, NDArray[np.float64]]] = []
-    for index in range(size):
-        weights = np.zeros(size)
-        weights[index] = 1
-        made.append((f"cell {index}", weights))
-    for row in range(n_rows):
-        weights = np.zeros((n_rows, n_columns))
-        weights[row, :] = 1
-        made.append((f"row {row}", weights.ravel()))
-    for column in range(n_columns):
-        weights = np.zeros((n_rows, n_columns))
-        weights[:, column] = 1
-        made.append((f"column {column}", weights.ravel()))
-    made.append(("grand", np.ones(size)))
-    return made
+    cells, ones_row, ones_column = np.eye(n_rows * n_columns), np.ones(n_columns), np.ones(n_rows)
+    rows = [np.kron(np.eye(n_rows)[r], ones_row) for r in range(n_rows)]
+    columns = [np.kron(ones_column, np.eye(n_columns)[c]) for c in range(n_columns)]
+    return [*cells, *rows, *columns, np.ones(n_rows * n_columns)]
 
 
 def _first_exposed(
-    figures: list[tuple[str, NDArray[np.float64]]],
+    figures: list[NDArray[np.float64]],
     values: NDArray[np.int64],
     shown: NDArray[np.bool_],
     k: int,
 ) -> int | None:
     """The first suppressed figure below k (not zero) that the published ones pin down."""
-    size = len(figures[0][1])
-    known = [(figures[i][1], float(values[i])) for i in np.flatnonzero(shown)]
-    for index, (_, weights) in enumerate(figures):
+    size = len(figures[0])
+    known = [(figures[i], float(values[i])) for i in np.flatnonzero(shown)]
+    for index, weights in enumerate(figures):
         if shown[index] or not 0 < values[index] < k:
             continue
         low, high = bounds(weights, known, size)
@@ -121,7 +109,7 @@ def _first_exposed(
 
 
 def _complement(
-    figures: list[tuple[str, NDArray[np.float64]]],
+    figures: list[NDArray[np.float64]],
     values: NDArray[np.int64],
     shown: NDArray[np.bool_],
     exposed: int,
@@ -133,7 +121,7 @@ def _complement(
     the same kind, the grand total), the smallest whose suppression frees it; when none
     does alone, the smallest of them (the check then runs again)."""
     size = n_rows * n_columns
-    touched = figures[exposed][1].reshape(n_rows, n_columns) > 0
+    touched = figures[exposed].reshape(n_rows, n_columns) > 0
     in_row: NDArray[np.bool_] = np.asarray(touched.any(axis=1))
     in_column: NDArray[np.bool_] = np.asarray(touched.any(axis=0))
     near = [i for i in range(size) if in_row[i // n_columns] or in_column[i % n_columns]]
@@ -142,9 +130,9 @@ def _complement(
     candidates = sorted((i for i in near if shown[i]), key=lambda i: (values[i], i))
     if not candidates:
         candidates = sorted(np.flatnonzero(shown), key=lambda i: (values[i], i))
-    weights = figures[exposed][1]
+    weights = figures[exposed]
     for candidate in candidates:
-        known = [(figures[i][1], float(values[i])) for i in np.flatnonzero(shown) if i != candidate]
+        known = [(figures[i], float(values[i])) for i in np.flatnonzero(shown) if i != candidate]
         low, high = bounds(weights, known, size)
         if high - low >= 1 - 1e-9:
             return int(candidate)

@@ -26,10 +26,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import duckdb
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from offers.config import ReportSettings, SegmentSettings
 from offers.reports.suppression import suppress
@@ -153,8 +155,7 @@ def cell_table(
             )
             .iter_rows(named=True)
         }
-        counts = np.array([[_get(sums, s, u, "households") for u in USAGE_LEVELS]
-                           for s in BRAND_SEGMENTS])  # fmt: skip
+        counts = _grid(sums, "households")
         shown = suppress(counts, k)
         figures = [(s, u, shown.cells[i, j]) for i, s in enumerate(BRAND_SEGMENTS)
                    for j, u in enumerate(USAGE_LEVELS)]  # fmt: skip
@@ -261,10 +262,7 @@ def deal_cell_table(reach: pl.DataFrame, k: int) -> pl.DataFrame:
             .agg(pl.col("households").sum(), pl.col("redeemers").sum())
             .iter_rows(named=True)
         }
-        carrying = np.array([[_get(sums, s, u, "households") for u in USAGE_LEVELS]
-                             for s in BRAND_SEGMENTS])  # fmt: skip
-        redeeming = np.array([[_get(sums, s, u, "redeemers") for u in USAGE_LEVELS]
-                              for s in BRAND_SEGMENTS])  # fmt: skip
+        carrying, redeeming = _grid(sums, "households"), _grid(sums, "redeemers")
         shown_carrying, shown_redeeming = suppress(carrying, k), suppress(redeeming, k)
         for i, segment in enumerate(BRAND_SEGMENTS):
             for j, usage in enumerate(USAGE_LEVELS):
@@ -337,6 +335,11 @@ def _interval(
     return float(np.percentile(every, 2.5)), float(np.percentile(every, 97.5))
 
 
-def _get(sums: dict[tuple[str, str], dict[str, object]], segment: str, usage: str, key: str) -> int:
-    row = sums.get((segment, usage))
-    return int(row[key]) if row is not None and row[key] is not None else 0  # type: ignore[call-overload]
+def _grid(sums: dict[tuple[str, str], dict[str, Any]], key: str) -> NDArray[np.int64]:
+    """`key` of each brand segment (rows) x usage (columns) cell; 0 where none."""
+    return np.array(
+        [
+            [int((sums.get((s, u)) or {}).get(key) or 0) for u in USAGE_LEVELS]
+            for s in BRAND_SEGMENTS
+        ]
+    )

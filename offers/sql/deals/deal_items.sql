@@ -1,8 +1,9 @@
 -- Every product that a deal running in a list window covers, with the discount it gives.
 --
--- Input tables: deal, product, scan_line. Parameters: $window_start, $window_end (DATE: the
---   list window [start, end)), $last_day (DATE: window_end - 1 day), $price_start, $as_of (TIMESTAMP: scans in [price_start,
---   as_of) set a product's usual price and its units sold).
+-- Input tables: deal, product, scan_line, the view deal_scope (migration 5).
+-- Parameters: $window_start, $window_end (DATE: the list window [start, end)), $last_day
+--   (DATE: window_end - 1 day), $price_start, $as_of (TIMESTAMP: scans in
+--   [price_start, as_of) set a product's usual price and its units sold).
 -- Output: deal_id, product_id, category, subcategory, brand_type, price (dollars: the
 --   product's usual price), units_sold, offer_kind, discount (dollars off one redemption
 --   at that price), funding_per_redemption, limit_per_household, target_kind,
@@ -19,19 +20,9 @@ WITH active AS (
 ),
 
 scope AS (
-    SELECT d.deal_id, CAST(id.x AS BIGINT) AS product_id
-    FROM active AS d, unnest(string_split(d.scope_value, ' ')) AS id(x)
-    WHERE d.scope_kind = 'product'
-    UNION
-    SELECT d.deal_id, p.product_id
-    FROM active AS d
-    JOIN product AS p ON p.brand = d.scope_value
-    WHERE d.scope_kind = 'brand'
-    UNION
-    SELECT d.deal_id, p.product_id
-    FROM active AS d
-    JOIN product AS p ON p.category = d.scope_value
-    WHERE d.scope_kind = 'category'
+    SELECT sc.deal_id, sc.product_id
+    FROM deal_scope AS sc
+    WHERE sc.deal_id IN (SELECT deal_id FROM active)
 ),
 
 sold AS (

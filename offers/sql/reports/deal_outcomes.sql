@@ -5,23 +5,16 @@
 -- Output: deal_id, run_id, household_id, arm ('treated' | 'holdout'), units (units of the
 -- deal's scope bought in the overlap; 0 when none), spend (dollars).
 -- Rules: the overlap is [greatest(deal, run first day), least(deal, run last day)], both
--- inclusive; scope as in the deal table: product ids, a brand, or a category.
+-- inclusive; the deal's scope as the view deal_scope has it (migration 5).
 WITH deals AS (
     SELECT * FROM deal
     WHERE manufacturer_id = $manufacturer_id AND valid_from <= $to AND valid_to >= $from
 ),
 
 scope AS (
-    SELECT d.deal_id, CAST(id.x AS BIGINT) AS product_id
-    FROM deals AS d, unnest(string_split(d.scope_value, ' ')) AS id(x)
-    WHERE d.scope_kind = 'product' AND id.x <> ''
-    UNION
-    SELECT d.deal_id, p.product_id FROM deals AS d JOIN product AS p ON p.brand = d.scope_value
-    WHERE d.scope_kind = 'brand'
-    UNION
-    SELECT d.deal_id, p.product_id FROM deals AS d
-    JOIN product AS p ON p.category = d.scope_value
-    WHERE d.scope_kind = 'category'
+    SELECT sc.deal_id, sc.product_id
+    FROM deal_scope AS sc
+    WHERE sc.deal_id IN (SELECT deal_id FROM deals)
 ),
 
 windows AS (
