@@ -102,8 +102,9 @@ def open_ledger(path: Path, *, checkpoints: bool = True) -> sqlite3.Connection:
                         (str(uuid.uuid4()), now_text()),
                     )
                     con.execute("PRAGMA user_version=1")
-    except sqlite3.Error as exc:
-        raise LedgerError(f"{path}: cannot open the ledger: {exc}") from exc
+    except (sqlite3.Error, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise LedgerError(f"{path}: cannot open the ledger: {reason}") from exc
     return con
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from offers.pos.ledger import LedgerError, open_ledger
 from offers.pos.publish import publish, published_runs
 from offers.runs import RunNotFoundError
 from tests.conftest import TINY_RUN
@@ -59,3 +62,10 @@ def test_publishing_again_changes_nothing(published: Published) -> None:
 def test_an_unknown_run_is_refused_by_name(published: Published) -> None:
     with pytest.raises(RunNotFoundError, match=f"no run '2017-01-01-seed9'; runs: {TINY_RUN}"):
         publish(published.warehouse, published.ledger, "2017-01-01-seed9")
+
+
+def test_a_ledger_that_cannot_be_made_is_refused_by_path(tmp_path: Path) -> None:
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    with pytest.raises(LedgerError, match=r"a file/offers\.ledger\.sqlite: cannot open the ledger"):
+        open_ledger(blocked / "offers.ledger.sqlite")
