@@ -201,6 +201,12 @@ class ReportSettings:
     suppressed, and so are cells that published totals would reveal."""
     bootstrap_draws: int = 2_000
     """Resamples of the households behind an incremental-effect interval."""
+    row_extract: bool = False
+    """Whether `offers report extract` may write a row-level extract for a manufacturer
+    (pseudonymous households, coarsened fields; offers/reports/extract.py)."""
+    extract_secret: str = ""
+    """The file holding the store's extract secret ('' = beside the warehouse,
+    <name>.extract-secret); made on first use, readable by its owner only."""
 
 
 @dataclass(frozen=True)

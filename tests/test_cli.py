@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -316,3 +317,34 @@ def test_the_checkout_commands_publish_look_up_replay_and_sync(
     code, out = _offers(tiny_db, "pos", "key", "add", "--store", "1")
     assert code == 0
     assert len(out.strip()) >= 32
+
+
+def test_report_vendor_and_the_extract_that_is_off_until_the_store_says(
+    tiny_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _offers(tiny_db, "deals", "load", str(TINY / "deals.csv"))
+    _offers(tiny_db, "plan", "--as-of", "2017-03-29")
+    period = ["--manufacturer", "1", "--from", "2017-03-29", "--to", "2017-04-11"]
+    code, out = _offers(tiny_db, "report", "vendor", *period, "--out", "rep")
+    assert code == 0
+    assert "report for manufacturer 1 (ANALGESICS)" in out
+    assert (tmp_path / "rep" / "report.pdf").exists()
+    code, out = _offers(tiny_db, "report", "vendor", *period, "--out", "rep", "--category", "MILK")
+    assert code == 1
+    assert "manufacturer 1 makes nothing in MILK; its categories: ANALGESICS" in out
+    code, out = _offers(tiny_db, "report", "extract", *period, "--out", "extract")
+    assert code == 2
+    assert "row-level extracts are off" in out
+    assert not (tmp_path / "extract").exists()
+    (tmp_path / "offers.toml").write_text("[reports]\nrow_extract = true\nmin_households = 1\n")
+    code, out = _offers(tiny_db, "report", "extract", *period, "--out", "extract")
+    assert code == 0, out
+    assert "3 rows in extract" in out
+    assert (tmp_path / "extract" / "manifest.json").exists()
+    assert (tiny_db.with_name("offers.extract-secret")).exists()
+    con = duckdb.connect(str(tiny_db), read_only=True)
+    assert con.execute("SELECT manufacturer_id, row_count FROM vendor_extract").fetchall() == [
+        (1, 3)
+    ]
+    con.close()

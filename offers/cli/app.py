@@ -80,6 +80,11 @@ def connect_or_exit() -> duckdb.DuckDBPyConnection:
         raise typer.Exit(2) from exc
 
 
+def warehouse_path() -> Path:
+    """The warehouse file the command works on (--db, $OFFERS_DB or the default)."""
+    return warehouse.resolve_path(state.db)
+
+
 def require_scans(con: duckdb.DuckDBPyConnection, day: dt.date) -> None:
     """Exit with a clear message when the warehouse holds no scan line before `day`."""
     if not warehouse.has_scans_before(con, day):

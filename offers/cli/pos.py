@@ -15,8 +15,7 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from offers import warehouse
-from offers.cli.app import app, connect_or_exit, console, errors, parse_date, state
+from offers.cli.app import app, connect_or_exit, console, errors, parse_date, warehouse_path
 
 pos_app = typer.Typer(
     help="The checkout's live ledger: publish lists, lane keys, sync sales back.",
@@ -40,7 +39,7 @@ LedgerOption = Annotated[
 def _ledger_path(ledger: Path | None) -> Path:
     from offers.pos.ledger import default_path
 
-    return ledger or default_path(warehouse.resolve_path(state.db))
+    return ledger or default_path(warehouse_path())
 
 
 def _open(ledger: Path | None) -> sqlite3.Connection:

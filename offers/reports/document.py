@@ -62,19 +62,20 @@ def write_report(report: VendorReport, folder: Path) -> list[Path]:
 
 def headline(report: VendorReport) -> dict[str, str]:
     """The first page's three numbers, in words (a suppressed one says so)."""
+    k = report.min_households
     pooled = report.lift.filter(pl.col("deal_id") == ALL_DEALS)
     if pooled.is_empty() or pooled["spend_lift"][0] is None:
-        lift = "not shown: fewer than k households in an arm"
+        lift = f"not shown: fewer than {k} households in an arm"
     else:
         row = pooled.row(0, named=True)
         lift = (
-            f"${row['spend_lift']:+.2f} per household (95 % interval ${row['spend_low']:+.2f} "
-            f"to ${row['spend_high']:+.2f}; {row['treated']:,} treated, {row['holdout']:,} "
-            "holdout households)"
+            f"{_dollars(row['spend_lift'])} per household (95 % interval "
+            f"{_dollars(row['spend_low'])} to {_dollars(row['spend_high'])}; "
+            f"{row['treated']:,} treated, {row['holdout']:,} holdout households)"
         )
     deals = report.deals.filter(pl.col("redeemers").is_not_null())
     if deals.is_empty():
-        redeemed = "not shown: fewer than k redeeming households"
+        redeemed = f"not shown: fewer than {k} redeeming households"
     else:
         redeemers = int(deals["redeemers"].sum())
         carrying = int(deals["households"].sum())
@@ -85,7 +86,7 @@ def headline(report: VendorReport) -> dict[str, str]:
     grand = report.cells.filter((pl.col("brand_segment") == ALL) & (pl.col("usage") == ALL))
     shown = grand.filter(pl.col("spend").is_not_null())
     if shown.is_empty():
-        share = "not shown: fewer than k households"
+        share = f"not shown: fewer than {k} households"
     else:
         share = (
             f"{float(shown['manufacturer_spend'].sum()) / float(shown['spend'].sum()):.1%}"
@@ -98,6 +99,11 @@ def headline(report: VendorReport) -> dict[str, str]:
         "Redemptions": redeemed,
         "Your share of your categories": share,
     }
+
+
+def _dollars(value: float) -> str:
+    """Signed dollars: +$0.14, -$0.05."""
+    return f"{'+' if value >= 0 else '-'}${abs(value):,.2f}"
 
 
 def _pdf(report: VendorReport, path: Path, scratch: Path) -> None:
@@ -188,7 +194,7 @@ def _lift_chart(lift: pl.DataFrame, path: Path) -> Path | None:
     axes.barh(names, middle, xerr=errors, color="#4c72b0", capsize=4)
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_xlabel(
-        "dollars per household on the deal's items, lists minus holdout (95 % interval)"
+        "dollars per household on the deal's items,\nlists minus holdout (bars: 95 % interval)"
     )
     axes.invert_yaxis()
     figure.tight_layout()

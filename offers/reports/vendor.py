@@ -16,9 +16,10 @@ figures are null; `suppression.py` decides which):
   funding (redemptions x funding per redemption, dollars) against budget_cap;
 - deal_cells: the same reach by the carrying household's cell;
 - lift: per deal and for all its deals together ('all deals'), treated against holdout
-  households of the runs overlapping the deal, over the overlap: the difference in mean
+  households of the runs overlapping the deal, over the overlaps: the difference in mean
   units and spend (dollars) per household on the deal's scope, with a 95 % bootstrap
-  percentile interval (households resampled within each arm).
+  percentile interval (households resampled within each arm), and how many households
+  each arm has (treated, holdout).
 """
 
 from __future__ import annotations
@@ -74,24 +75,16 @@ def vendor_report(
     last_day: dt.date,
     settings: ReportSettings | None = None,
     segment_settings: SegmentSettings | None = None,
+    only: list[str] | None = None,
 ) -> VendorReport:
     """The report's tables for `manufacturer_id` over [first_day, last_day] (rules in
-    the module docstring)."""
+    the module docstring); with `only`, for those of its categories alone and the deals
+    whose scope reaches into one of them."""
     settings = settings or ReportSettings()
     k = settings.min_households
     if last_day < first_day:
         raise ReportError(f"--to {last_day} is before --from {first_day}")
-    categories = [
-        str(r[0])
-        for r in rows(
-            con,
-            "SELECT DISTINCT category FROM product WHERE manufacturer_id = $m"
-            " AND category IS NOT NULL ORDER BY 1",
-            {"m": manufacturer_id},
-        )
-    ]
-    if not categories:
-        raise ReportError(f"manufacturer {manufacturer_id} makes no product in the warehouse")
+    categories = manufacturer_categories(con, manufacturer_id, only)
     end = last_day + dt.timedelta(days=1)
     segment_settings = segment_settings or SegmentSettings()
     after = brand_segments(con, end, segment_settings).filter(pl.col("category").is_in(categories))
@@ -117,6 +110,18 @@ def vendor_report(
         " AND valid_from <= $to AND valid_to >= $from ORDER BY deal_id",
         {"m": manufacturer_id, "from": first_day, "to": last_day},
     )
+    if only:
+        reaching = frame(
+            con,
+            "SELECT DISTINCT sc.deal_id FROM deal_scope AS sc"
+            " JOIN product AS p ON p.product_id = sc.product_id"
+            " WHERE list_contains($categories, p.category)",
+            {"categories": categories},
+        )["deal_id"]
+        reach, outcomes, deal_terms = (
+            table.filter(pl.col("deal_id").is_in(reaching))
+            for table in (reach, outcomes, deal_terms)
+        )
     return VendorReport(
         manufacturer_id=manufacturer_id,
         first_day=first_day,
@@ -129,6 +134,31 @@ def vendor_report(
         deal_cells=deal_cell_table(reach, k),
         lift=lift_table(outcomes, k, settings.bootstrap_draws),
     )
+
+
+def manufacturer_categories(
+    con: duckdb.DuckDBPyConnection, manufacturer_id: int, only: list[str] | None = None
+) -> list[str]:
+    """The categories a manufacturer makes products in, sorted (those of `only`, when
+    given); ReportError when none, or when `only` names one it makes nothing in."""
+    categories = [
+        str(r[0])
+        for r in rows(
+            con,
+            "SELECT DISTINCT category FROM product WHERE manufacturer_id = $m"
+            " AND category IS NOT NULL ORDER BY 1",
+            {"m": manufacturer_id},
+        )
+    ]
+    if not categories:
+        raise ReportError(f"manufacturer {manufacturer_id} makes no product in the warehouse")
+    unknown = sorted(set(only or ()) - set(categories))
+    if unknown:
+        raise ReportError(
+            f"manufacturer {manufacturer_id} makes nothing in {', '.join(unknown)};"
+            f" its categories: {', '.join(categories)}"
+        )
+    return [c for c in categories if not only or c in only]
 
 
 def cell_table(
@@ -280,18 +310,24 @@ def deal_cell_table(reach: pl.DataFrame, k: int) -> pl.DataFrame:
 
 def lift_table(outcomes: pl.DataFrame, k: int, draws: int, seed: int = 0) -> pl.DataFrame:
     """Treated minus holdout mean units and spend per household, per deal and for all
-    deals together (a household's outcomes summed over the deals of a run), with 95 %
-    bootstrap percentile intervals; null when either arm has fewer than k households.
+    deals together, with 95 % bootstrap percentile intervals; null when either arm has
+    fewer than k households. The unit is the household: its outcomes are summed over
+    the runs overlapping a deal (and, for all deals, over the deals), so a household
+    planned in several cycles counts once and is resampled whole.
 
     Input: deal_outcomes.sql output (deal_id, run_id, household_id, arm, units, spend)."""
-    pooled = outcomes.group_by("run_id", "household_id", "arm").agg(
+    per_deal = (
+        outcomes.group_by("deal_id", "household_id", "arm")
+        .agg(pl.col("units").sum(), pl.col("spend").sum())
+        .sort("deal_id", "household_id", "arm")
+    )  # sorted: the resamples repeat
+    pooled = per_deal.group_by("household_id", "arm").agg(
         pl.col("units").sum(), pl.col("spend").sum()
-    ).with_columns(deal_id=pl.lit(ALL_DEALS))  # fmt: skip
-    groups = [(d, outcomes.filter(pl.col("deal_id") == d))
-              for d in sorted(set(outcomes["deal_id"].to_list()))]  # fmt: skip
+    ).sort("household_id", "arm").with_columns(deal_id=pl.lit(ALL_DEALS))  # fmt: skip
+    groups = [(d, per_deal.filter(pl.col("deal_id") == d))
+              for d in sorted(set(per_deal["deal_id"].to_list()))]  # fmt: skip
     if not pooled.is_empty():
         groups.append((ALL_DEALS, pooled))
-    rng = np.random.default_rng(seed)
     made = []
     for deal_id, group in groups:
         treated = group.filter(pl.col("arm") == "treated")
@@ -303,7 +339,9 @@ def lift_table(outcomes: pl.DataFrame, k: int, draws: int, seed: int = 0) -> pl.
             a = treated[measure].cast(pl.Float64).to_numpy()
             b = holdout[measure].cast(pl.Float64).to_numpy()
             if enough:
-                low, high = _interval(a, b, draws, rng)
+                # the same seed for every group and measure: units and spend are
+                # resampled alike, and the same households give the same interval
+                low, high = _interval(a, b, draws, np.random.default_rng(seed))
                 row |= {f"{measure}_lift": a.mean() - b.mean(), f"{measure}_low": low,
                         f"{measure}_high": high}  # fmt: skip
             else:

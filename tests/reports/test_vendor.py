@@ -3,7 +3,9 @@ and the incremental effect it reports covers one planted in the scans."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -19,7 +21,8 @@ from offers.engine import plan
 from offers.ingest import ingest_file
 from offers.pos import add_key, lane_for_key, open_ledger, publish, sync, transact
 from offers.reports.document import write_report
-from offers.reports.vendor import ALL_DEALS, vendor_report
+from offers.reports.extract import row_extract, write_extract
+from offers.reports.vendor import ALL_DEALS, ReportError, vendor_report
 from offers.synthetic import DEFAULT_START, generate
 from offers.synthetic.checkout import lane_day
 from offers.warehouse import connect
@@ -77,18 +80,27 @@ def test_nothing_a_vendor_receives_names_a_household(planned: Path, tmp_path: Pa
     report = vendor_report(con, TYLENOL, AS_OF, AS_OF + dt.timedelta(days=13), settings)
     written = write_report(report, tmp_path / "report")
     assert report.deals["redeemers"].drop_nulls().len() == 1  # redemptions did reach it
+    everything_settings = dataclasses.replace(Settings(), reports=settings)
+    extract = row_extract(
+        con, TYLENOL, AS_OF, AS_OF + dt.timedelta(days=13), b"s" * 32, everything_settings
+    )
+    assert extract.rows.height > 100
+    written += write_extract(extract, tmp_path / "extract")
     private = set()
     for name, address in con.execute("SELECT name, address FROM household_contact").fetchall():
         private |= {name, address}
     private |= {str(c) for (c,) in con.execute("SELECT card_number FROM household_card").fetchall()}
-    private |= {str(h) for (h,) in con.execute("SELECT household_id FROM household").fetchall()}
+    ids = [str(h) for (h,) in con.execute("SELECT household_id FROM household").fetchall()]
+    private |= set(ids)
+    for digest in (hashlib.sha256, hashlib.md5, hashlib.sha1):  # hashed ids, as ids go
+        private |= {digest(h.encode()).hexdigest()[:16] for h in ids}
     assert min(int(h) for h in private if h.isdigit() and len(h) == 10) > ID_BASE
     texts = []
     pdf = pypdfium2.PdfDocument(written[0])
     texts += [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
     pdf.close()
     for path in written[1:]:
-        if path.suffix == ".csv":
+        if path.suffix in (".csv", ".json"):
             texts.append(path.read_text())
         else:
             table = pl.read_parquet(path)
@@ -131,3 +143,20 @@ def test_the_reported_lift_covers_a_planted_one(planned: Path, tmp_path: Path) -
     assert pooled["units_low"] <= planted_units <= pooled["units_high"]
     assert pooled["spend_low"] <= 6.0 * planted_units <= pooled["spend_high"]
     assert pooled["units_low"] > 0  # and it is told apart from no effect
+
+
+def test_a_report_for_one_category_keeps_the_deals_reaching_into_it(
+    planned: Path, tmp_path: Path
+) -> None:
+    con = _copy(planned, tmp_path)
+    maker = 154  # Tide (laundry detergent) and Charmin (toilet tissue), a deal on each
+    last_day = AS_OF + dt.timedelta(days=13)
+    everything = vendor_report(con, maker, AS_OF, last_day)
+    assert everything.deals["deal_id"].to_list() == ["CHARMIN-SWITCHERS", "TIDE-WINTER"]
+    laundry = vendor_report(con, maker, AS_OF, last_day, only=["LAUNDRY DETERGENT"])
+    assert laundry.categories == ["LAUNDRY DETERGENT"]
+    assert set(laundry.cells["category"]) == {"LAUNDRY DETERGENT"}
+    assert laundry.deals["deal_id"].to_list() == ["TIDE-WINTER"]
+    assert set(laundry.lift["deal_id"]) <= {"TIDE-WINTER", ALL_DEALS}
+    with pytest.raises(ReportError, match="makes nothing in CAT FOOD; its categories: "):
+        vendor_report(con, maker, AS_OF, last_day, only=["CAT FOOD"])
