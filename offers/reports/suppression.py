@@ -14,7 +14,12 @@ Rules:
   given every published cell and total and that counts are not negative (a linear program;
   the constraints are those of a transportation problem, so the bounds are whole
   numbers); when they are equal, one more figure is suppressed (the smallest published
-  figure near it whose suppression frees it) and the check runs again.
+  figure near it whose suppression frees it) and the check runs again;
+- published elsewhere: totals another table already gives (e.g. the households of each
+  brand segment, which both the cells and the migration table hold) count as published
+  here and are never the ones suppressed to free another. (A figure those alone pin
+  down is beyond this table's reach; the vendor report's uses cannot make one: no
+  figure there is a sum of the totals taken as known but those totals themselves.)
 """
 
 from __future__ import annotations
@@ -37,18 +42,31 @@ class Published:
     grand: bool
 
 
-def suppress(counts: NDArray[np.int64], k: int) -> Published:
-    """The figures of `counts` a vendor may see at threshold `k` (rules above)."""
+def suppress(counts: NDArray[np.int64], k: int, elsewhere: Published | None = None) -> Published:
+    """The figures of `counts` a vendor may see at threshold `k` (rules above);
+    `elsewhere` marks the figures other tables already publish (cells never: only
+    totals are looked at)."""
     counts = np.asarray(counts, dtype=np.int64)
     n_rows, n_columns = counts.shape
     figures = _figures(n_rows, n_columns)
     values = np.array([weights @ counts.ravel() for weights in figures])
-    shown = values >= k
+    fixed = np.zeros(len(figures), dtype=bool)
+    if elsewhere is not None:
+        fixed[n_rows * n_columns :] = np.concatenate(
+            [elsewhere.rows, elsewhere.columns, [elsewhere.grand]]
+        )
+    shown = (values >= k) | fixed
+    beyond: set[int] = set()  # pinned down by the figures published elsewhere alone
     while True:
-        exposed = _first_exposed(figures, values, shown, k)
+        exposed = _first_exposed(figures, values, shown, k, beyond)
         if exposed is None:
             break
-        shown[_complement(figures, values, shown, exposed, n_rows, n_columns)] = False
+        free = shown & ~fixed
+        complement = _complement(figures, values, shown, free, exposed, n_rows, n_columns)
+        if complement is None:
+            beyond.add(exposed)
+        else:
+            shown[complement] = False
     cells = shown[: n_rows * n_columns].reshape(n_rows, n_columns)
     start = n_rows * n_columns
     return Published(
@@ -95,12 +113,14 @@ def _first_exposed(
     values: NDArray[np.int64],
     shown: NDArray[np.bool_],
     k: int,
+    beyond: set[int],
 ) -> int | None:
-    """The first suppressed figure below k (not zero) that the published ones pin down."""
+    """The first suppressed figure below k (not zero) that the published ones pin down,
+    those `beyond` reach aside."""
     size = len(figures[0])
     known = [(figures[i], float(values[i])) for i in np.flatnonzero(shown)]
     for index, weights in enumerate(figures):
-        if shown[index] or not 0 < values[index] < k:
+        if shown[index] or not 0 < values[index] < k or index in beyond:
             continue
         low, high = bounds(weights, known, size)
         if high - low < 1 - 1e-9:
@@ -111,15 +131,18 @@ def _first_exposed(
 def _complement(
     figures: list[NDArray[np.float64]],
     values: NDArray[np.int64],
-    shown: NDArray[np.bool_],
+    published: NDArray[np.bool_],
+    free: NDArray[np.bool_],
     exposed: int,
     n_rows: int,
     n_columns: int,
-) -> int:
+) -> int | None:
     """The figure to suppress next so that `exposed` is no longer pinned down: of the
-    published figures near it (cells in its rows and columns, the totals of those and of
-    the same kind, the grand total), the smallest whose suppression frees it; when none
-    does alone, the smallest of them (the check then runs again)."""
+    `free` published figures (not published elsewhere) near it (cells in its rows and
+    columns, the totals of those and of the same kind, the grand total), the smallest
+    whose suppression frees it; when none does alone, the smallest of them (the check
+    then runs again); None when no free figure is left (the figures published
+    elsewhere pin it down alone: nothing this table hides can help)."""
     size = n_rows * n_columns
     touched = figures[exposed].reshape(n_rows, n_columns) > 0
     in_row: NDArray[np.bool_] = np.asarray(touched.any(axis=1))
@@ -127,12 +150,16 @@ def _complement(
     near = [i for i in range(size) if in_row[i // n_columns] or in_column[i % n_columns]]
     near += [size + r for r in range(n_rows)] + [size + n_rows + c for c in range(n_columns)]
     near += [len(figures) - 1]
-    candidates = sorted((i for i in near if shown[i]), key=lambda i: (values[i], i))
+    candidates = sorted((i for i in near if free[i]), key=lambda i: (values[i], i))
     if not candidates:
-        candidates = sorted(np.flatnonzero(shown), key=lambda i: (values[i], i))
+        candidates = sorted(np.flatnonzero(free), key=lambda i: (values[i], i))
+    if not candidates:
+        return None
     weights = figures[exposed]
     for candidate in candidates:
-        known = [(figures[i], float(values[i])) for i in np.flatnonzero(shown) if i != candidate]
+        known = [
+            (figures[i], float(values[i])) for i in np.flatnonzero(published) if i != candidate
+        ]
         low, high = bounds(weights, known, size)
         if high - low >= 1 - 1e-9:
             return int(candidate)

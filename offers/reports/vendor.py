@@ -35,7 +35,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from offers.config import ReportSettings, SegmentSettings
-from offers.reports.suppression import suppress
+from offers.reports.suppression import Published, suppress
 from offers.segments import BRAND_SEGMENTS, USAGE_LEVELS, brand_segments, migration
 from offers.warehouse import frame, midnight, rows
 
@@ -224,8 +224,9 @@ def cell_table(
 def migration_table(
     before: pl.DataFrame, after: pl.DataFrame, categories: list[str], k: int
 ) -> pl.DataFrame:
-    """Households from one state (STATES) to another per category, suppressed at k;
-    published flows only (households null when suppressed)."""
+    """Households from one state (STATES) to another per category, suppressed at k with
+    the brand segments' totals at either end taken as known; a row for every flow
+    (households null when suppressed, zeros included)."""
     flows = migration(before, after)
     made = []
     for category in categories:
@@ -234,11 +235,21 @@ def migration_table(
             for row in flows.filter(pl.col("category") == category).iter_rows(named=True)
         }
         counts = np.array([[found.get((a, b), 0) for b in STATES] for a in STATES])
-        shown = suppress(counts, k)
+        # a brand segment's households at the end are in the cells table, and at the
+        # start in the cells table of a report ending the day before: taken as known
+        segment = np.array([state in BRAND_SEGMENTS for state in STATES])
+        elsewhere = Published(
+            cells=np.zeros(counts.shape, dtype=bool),
+            rows=segment & (counts.sum(axis=1) >= k),
+            columns=segment & (counts.sum(axis=0) >= k),
+            grand=False,
+        )
+        shown = suppress(counts, k, elsewhere)
         for i, start in enumerate(STATES):
             for j, end in enumerate(STATES):
-                if counts[i, j] == 0 and not shown.cells[i, j]:
-                    continue  # nobody there: no row (an empty flow is not a figure)
+                if start == end == "not buying":
+                    continue  # not a flow
+                # every other flow has its row, zero or not: a missing row would say 0
                 made.append({
                     "category": category, "from_segment": start, "to_segment": end,
                     "households": int(counts[i, j]) if shown.cells[i, j] else None,
@@ -280,7 +291,7 @@ def deal_table(reach: pl.DataFrame, terms: pl.DataFrame, k: int) -> pl.DataFrame
 
 def deal_cell_table(reach: pl.DataFrame, k: int) -> pl.DataFrame:
     """Per deal and cell: households carrying it and redeemers, each table suppressed
-    at k on its own."""
+    at k with its grand total taken as known (the deals table's)."""
     made = []
     for deal_id in sorted(set(reach["deal_id"].to_list())):
         inside = reach.filter(
@@ -293,7 +304,9 @@ def deal_cell_table(reach: pl.DataFrame, k: int) -> pl.DataFrame:
             .iter_rows(named=True)
         }
         carrying, redeeming = _grid(sums, "households"), _grid(sums, "redeemers")
-        shown_carrying, shown_redeeming = suppress(carrying, k), suppress(redeeming, k)
+        # the deals table gives the deal's households and redeemers: taken as known
+        shown_carrying = suppress(carrying, k, _grand_known(carrying, k))
+        shown_redeeming = suppress(redeeming, k, _grand_known(redeeming, k))
         for i, segment in enumerate(BRAND_SEGMENTS):
             for j, usage in enumerate(USAGE_LEVELS):
                 made.append({
@@ -371,6 +384,16 @@ def _interval(
         differences.append(a - b)
     every = np.concatenate(differences)
     return float(np.percentile(every, 2.5)), float(np.percentile(every, 97.5))
+
+
+def _grand_known(counts: NDArray[np.int64], k: int) -> Published:
+    """A table's grand total as published elsewhere (when it is k or more)."""
+    return Published(
+        cells=np.zeros(counts.shape, dtype=bool),
+        rows=np.zeros(counts.shape[0], dtype=bool),
+        columns=np.zeros(counts.shape[1], dtype=bool),
+        grand=bool(counts.sum() >= k),
+    )
 
 
 def _grid(sums: dict[tuple[str, str], dict[str, Any]], key: str) -> NDArray[np.int64]:
