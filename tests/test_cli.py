@@ -348,3 +348,19 @@ def test_report_vendor_and_the_extract_that_is_off_until_the_store_says(
         (1, 3)
     ]
     con.close()
+
+
+@pytest.mark.parametrize(
+    "command", [["pos", "sync"], ["pos", "lookup", "4000000000011"], ["pos", "replay", "x.jsonl"]]
+)
+def test_reading_a_ledger_that_is_not_there_says_so_and_makes_none(
+    tiny_db: Path, tmp_path: Path, command: list[str]
+) -> None:
+    (tmp_path / "x.jsonl").write_text("")
+    code, out = _offers(tiny_db, *[str(tmp_path / c) if c.endswith(".jsonl") else c
+                                   for c in command])  # fmt: skip
+    assert code == 2
+    assert f"no ledger at {tmp_path / 'offers.ledger.sqlite'}: publish a run" in " ".join(
+        out.split()
+    )
+    assert not (tmp_path / "offers.ledger.sqlite").exists()

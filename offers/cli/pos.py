@@ -42,11 +42,22 @@ def _ledger_path(ledger: Path | None) -> Path:
     return ledger or default_path(warehouse_path())
 
 
-def _open(ledger: Path | None) -> sqlite3.Connection:
+def _open(ledger: Path | None, must_exist: bool = False) -> sqlite3.Connection:
+    """The ledger, made when missing unless `must_exist` (reading or syncing an empty
+    ledger made on the spot would only report nothing)."""
     from offers.pos.ledger import LedgerError, open_ledger
 
+    path = _ledger_path(ledger)
+    if must_exist and not path.exists():
+        errors.print(
+            f"error: no ledger at {path}: publish a run to it first (offers pos publish RUN),"
+            " or name it with --ledger",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
     try:
-        return open_ledger(_ledger_path(ledger))
+        return open_ledger(path)
     except LedgerError as exc:
         errors.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from exc
@@ -120,7 +131,7 @@ def sync_command(ledger: LedgerOption = None) -> None:
 
     con = connect_or_exit()
     path = _ledger_path(ledger)
-    done = sync(con, _open(ledger), path)
+    done = sync(con, _open(ledger, must_exist=True), path)
     console.print(
         f"synced {done.sales:,} sales and {done.voids:,} voids: {done.scan_lines:,} scan lines,"
         f" {done.redemptions:,} redemption entries (${done.discount:,.2f} off) from {path}"
@@ -162,7 +173,7 @@ def lookup_command(
 
     on = parse_date(day, "--day") if day else dt.date.today()
     try:
-        found = lookup(_open(ledger), STAFF, code, on)
+        found = lookup(_open(ledger, must_exist=True), STAFF, code, on)
     except CheckoutError as exc:
         errors.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(1) from exc
@@ -201,23 +212,30 @@ def replay_command(
     except OSError as exc:
         errors.print(f"error: cannot read {file}: {exc.strerror}", markup=False)
         raise typer.Exit(2) from exc
-    con = _open(ledger)
+    con = _open(ledger, must_exist=True)
     staff = Lane(None, "", f"cli replay {file.name}", staff=True)
     counts = {"applied": 0, "already applied": 0, "refused": 0}
     rejected: list[str] = []
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            request = TransactionIn.model_validate_json(text)
-            seen = is_applied(con, request.store_id, request.transaction_id)
-            transact(con, staff, request)
-            counts["already applied" if seen else "applied"] += 1
-        except (ValidationError, CheckoutError) as exc:
-            reason = _reason(exc)
-            errors.print(f"{file}:{number}: {reason}", markup=False, soft_wrap=True)
-            rejected.append(json.dumps({"line": number, "reason": reason, "text": text}))
-            counts["refused"] += 1
+    bar = Progress(
+        TextColumn(f"replaying {file.name}"), BarColumn(), MofNCompleteColumn(),
+        console=errors, transient=True,
+    )  # fmt: skip
+    with bar:
+        task = bar.add_task("replay", total=len(lines))
+        for number, text in enumerate(lines, start=1):
+            bar.update(task, completed=number)
+            if not text.strip():
+                continue
+            try:
+                request = TransactionIn.model_validate_json(text)
+                seen = is_applied(con, request.store_id, request.transaction_id)
+                transact(con, staff, request)
+                counts["already applied" if seen else "applied"] += 1
+            except (ValidationError, CheckoutError) as exc:
+                reason = _reason(exc)
+                errors.print(f"{file}:{number}: {reason}", markup=False, soft_wrap=True)
+                rejected.append(json.dumps({"line": number, "reason": reason, "text": text}))
+                counts["refused"] += 1
     if rejected:
         out = file.with_name(file.name + ".rejected.jsonl")
         out.write_text("\n".join(rejected) + "\n")

@@ -47,19 +47,21 @@ def vendor(
     settings = settings_or_exit()
     con = connect_or_exit()
     try:
-        report = vendor_report(
-            con,
-            manufacturer,
-            parse_date(first, "--from"),
-            parse_date(last, "--to"),
-            settings.reports,
-            settings.segments,
-            category,
-        )
+        with errors.status(f"making the report for manufacturer {manufacturer} ..."):
+            report = vendor_report(
+                con,
+                manufacturer,
+                parse_date(first, "--from"),
+                parse_date(last, "--to"),
+                settings.reports,
+                settings.segments,
+                category,
+            )
     except ReportError as exc:
         errors.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(1) from exc
-    written = write_report(report, out)
+    with errors.status(f"writing {out / 'report.pdf'} and the tables ..."):
+        written = write_report(report, out)
     console.print(
         f"report for manufacturer {manufacturer} ({', '.join(report.categories)}):"
         f" {written[0]} and {len(written) - 1} table files in {out}",
@@ -106,15 +108,16 @@ def extract(
         else secret_path(warehouse_path())
     )
     try:
-        made = row_extract(
-            con,
-            manufacturer,
-            parse_date(first, "--from"),
-            parse_date(last, "--to"),
-            store_secret(secret_file),
-            settings,
-            category,
-        )
+        with errors.status(f"making the extract for manufacturer {manufacturer} ..."):
+            made = row_extract(
+                con,
+                manufacturer,
+                parse_date(first, "--from"),
+                parse_date(last, "--to"),
+                store_secret(secret_file),
+                settings,
+                category,
+            )
     except (ReportError, ExtractError) as exc:
         errors.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(1) from exc
