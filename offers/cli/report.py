@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -51,8 +52,7 @@ def vendor(
             report = vendor_report(
                 con,
                 manufacturer,
-                parse_date(first, "--from"),
-                parse_date(last, "--to"),
+                *_period(first, last),
                 settings.reports,
                 settings.segments,
                 category,
@@ -112,8 +112,7 @@ def extract(
             made = row_extract(
                 con,
                 manufacturer,
-                parse_date(first, "--from"),
-                parse_date(last, "--to"),
+                *_period(first, last),
                 store_secret(secret_file),
                 settings,
                 category,
@@ -129,3 +128,8 @@ def extract(
         f" {made.min_households} alike; this figure is for the store, not the manufacturer)",
         soft_wrap=True,
     )
+
+
+def _period(first: str, last: str) -> tuple[dt.date, dt.date]:
+    """--from and --to as dates (a clear exit when either is not a date)."""
+    return parse_date(first, "--from"), parse_date(last, "--to")
