@@ -17,6 +17,7 @@ Rules:
   in the order of GENERALISED (the field becomes null, '*' in the CSV), until their group
   is large enough; rows still alone after the last are left out.
 - rows come sorted by category and pseudonym, so their order says nothing of ids.
+- households that opted out have no row.
 
 Input: the warehouse; output: `Extract` (its rows and the extract id; `rows_left_out`
 for the store's own eyes, not for the manufacturer).

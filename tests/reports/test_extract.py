@@ -159,3 +159,12 @@ def test_the_store_secret_is_made_once_and_kept_private(tmp_path: Path) -> None:
         store_secret(path)
     with pytest.raises(ExtractError, match="cannot make the extract secret"):
         store_secret(tmp_path / "no such folder" / "secret")
+
+
+def test_a_household_that_opted_out_has_no_row(tiny_run: duckdb.DuckDBPyConnection) -> None:
+    tiny_run.execute("UPDATE household SET opted_out = true WHERE household_id = 3")
+    made = row_extract(
+        tiny_run, TYLENOL, TINY_AS_OF, LAST_DAY, SECRET, _every_row(), extract_id="e2"
+    )
+    assert pseudonym(SECRET, "e2", 3) not in set(made.rows["household"])
+    assert made.rows.height == 2  # households 1 and 2

@@ -1,7 +1,8 @@
 -- The rows of a manufacturer's row-level extract before they are pseudonymised and
 -- coarsened (offers/reports/extract.py): one per household x category the manufacturer
 -- sells in, for every household that bought in the category in the 52 weeks before the
--- end of the period or whose list carried one of the manufacturer's deals in it.
+-- end of the period or whose list carried one of the manufacturer's deals in it, except
+-- the households that opted out (their rows are not shared, even under a pseudonym).
 -- Relations read: segments_at_end, segments_at_start (brand_segments output: household_id,
 --   category, brand_segment, usage), tiers (household_id, tier), besides the warehouse.
 -- Parameters: $manufacturer_id; $from, $to (DATE: the period, both inclusive);
@@ -64,10 +65,14 @@ bought AS (
 ),
 
 base AS (
-    SELECT household_id, category FROM segments_at_end
-    WHERE category IN (SELECT category FROM categories)
-    UNION
-    SELECT household_id, category FROM carried
+    SELECT household_id, category
+    FROM (
+        SELECT household_id, category FROM segments_at_end
+        WHERE category IN (SELECT category FROM categories)
+        UNION
+        SELECT household_id, category FROM carried
+    ) AS everyone
+    WHERE household_id NOT IN (SELECT household_id FROM household WHERE opted_out)
 )
 
 SELECT b.household_id, b.category,
