@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from offers import warehouse
 from offers.config import Settings, SettingsError, load_settings
@@ -72,12 +73,18 @@ def main(
     state.db = db
 
 
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print `error: message` (the message as written, never read as markup) and give the
+    exit to raise: `raise fail(...) from exc`."""
+    errors.print(Text.assemble(("error:", "red"), " ", message), soft_wrap=True)
+    return typer.Exit(code)
+
+
 def connect_or_exit() -> duckdb.DuckDBPyConnection:
     try:
         return warehouse.connect(state.db)
     except warehouse.WarehouseError as exc:
-        errors.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        raise fail(str(exc), 2) from exc
 
 
 def warehouse_path() -> Path:
@@ -88,21 +95,17 @@ def warehouse_path() -> Path:
 def require_scans(con: duckdb.DuckDBPyConnection, day: dt.date) -> None:
     """Exit with a clear message when the warehouse holds no scan line before `day`."""
     if not warehouse.has_scans_before(con, day):
-        errors.print(
-            f"error: the warehouse holds no scan line before {day}; load some first "
+        raise fail(
+            f"the warehouse holds no scan line before {day}; load some first "
             "(offers ingest scans FILE, or offers import completejourney)",
-            soft_wrap=True,
-            markup=False,
         )
-        raise typer.Exit(1)
 
 
 def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        errors.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        raise fail(str(exc), 2) from exc
 
 
 def lazy_progress(label: str) -> tuple[ProgressCallback, Progress]:

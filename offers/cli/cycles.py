@@ -18,6 +18,7 @@ from offers.cli.app import (
     cycles_app,
     errors,
     evaluate_app,
+    fail,
     parse_date,
     require_scans,
     settings_or_exit,
@@ -79,8 +80,7 @@ def cycles_show(
             pl.col("household_id") == household
         )
     if predicted.is_empty():
-        errors.print(f"error: household {household} bought nothing before {day}")
-        raise typer.Exit(1)
+        raise fail(f"household {household} bought nothing before {day}")
     names = item_names(con, level.value)
     upcoming = (
         predicted.with_columns(pl.col("item_id").cast(pl.String))
@@ -147,8 +147,7 @@ def evaluate_cycles(
                 on_progress=lambda done, _: bar.update(task, completed=done),
             )  # fmt: skip
     except ValueError as exc:
-        errors.print(f"error: {exc}", soft_wrap=True, markup=False)
-        raise typer.Exit(1) from exc
+        raise fail(str(exc)) from exc
     table = Table(
         title=f"{level.value} level, {horizon}-day windows, {len(cutoffs)} cutoffs "
         f"({cutoffs[0]} to {cutoffs[-1]})"

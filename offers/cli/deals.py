@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from offers.cli.app import connect_or_exit, console, deals_app, errors, parse_date
+from offers.cli.app import connect_or_exit, console, deals_app, fail, parse_date
 from offers.cli.load import load_files
 
 SCOPE_SHOWN = 60
@@ -89,13 +89,10 @@ def deals_from_campaigns(
     con = connect_or_exit()
     made = coupon_deals(con, day, days)
     if made.is_empty():
-        errors.print(
-            f"error: no coupon campaign runs between {day} and {days} days later "
+        raise fail(
+            f"no coupon campaign runs between {day} and {days} days later "
             "(offers import completejourney brings them in)",
-            soft_wrap=True,
-            markup=False,
         )
-        raise typer.Exit(1)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     made.write_csv(partial)

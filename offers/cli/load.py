@@ -16,6 +16,7 @@ from offers.cli.app import (
     connect_or_exit,
     console,
     errors,
+    fail,
     fixtures_app,
     import_app,
     lazy_progress,
@@ -79,8 +80,7 @@ def import_completejourney_command() -> None:
         with progress_by_label() as progress:
             results, copies = import_completejourney(con, settings.ingest, on_progress=progress)
     except IngestError as exc:
-        errors.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        raise fail(str(exc), 2) from exc
     print_results(results)
     for copy in copies:
         state_text = "already loaded" if copy.already_loaded else f"{copy.rows:,} rows"
@@ -202,5 +202,4 @@ def load_files(kind: str, files: list[Path]) -> None:
     if unreadable:
         raise typer.Exit(2)
     if results and all(r.rows_loaded == 0 and not r.already_loaded for r in results):
-        errors.print("[red]error:[/red] no row could be loaded; see the reasons above")
-        raise typer.Exit(1)
+        raise fail("no row could be loaded; see the reasons above")

@@ -14,6 +14,7 @@ from offers.cli.app import (
     console,
     errors,
     evaluate_app,
+    fail,
     parse_date,
     require_scans,
     settings_or_exit,
@@ -58,8 +59,7 @@ def plan_command(
                 on_stage=lambda name: status.update(f"planning: {name} ..."),
             )
         except PlanError as exc:
-            errors.print(f"error: {exc}", soft_wrap=True, markup=False)
-            raise typer.Exit(1) from exc
+            raise fail(str(exc)) from exc
     if not result.created:
         console.print(
             f"run {result.run_id} was already planned; nothing changed (--replace plans it again)",
@@ -122,8 +122,7 @@ def evaluate_plan_command(
         with errors.status(f"judging run {run_id} against the scans after it ..."):
             found = evaluate_plan(con, run_id)
     except (RunNotFoundError, ValueError) as exc:
-        errors.print(f"error: {exc}", soft_wrap=True, markup=False)
-        raise typer.Exit(1) from exc
+        raise fail(str(exc)) from exc
     table = Table(
         title=f"Run {run_id}: {found.households:,} households, {found.offer_lines:,} offer lines"
     )

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from offers.cli.app import app, connect_or_exit, console, errors, parse_date, warehouse_path
+from offers.cli.app import app, connect_or_exit, console, errors, fail, parse_date, warehouse_path
 
 pos_app = typer.Typer(
     help="The checkout's live ledger: publish lists, lane keys, sync sales back.",
@@ -49,18 +49,15 @@ def _open(ledger: Path | None, must_exist: bool = False) -> sqlite3.Connection:
 
     path = _ledger_path(ledger)
     if must_exist and not path.exists():
-        errors.print(
-            f"error: no ledger at {path}: publish a run to it first (offers pos publish RUN),"
+        raise fail(
+            f"no ledger at {path}: publish a run to it first (offers pos publish RUN),"
             " or name it with --ledger",
-            markup=False,
-            soft_wrap=True,
+            2,
         )
-        raise typer.Exit(2)
     try:
         return open_ledger(path)
     except LedgerError as exc:
-        errors.print(f"error: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
+        raise fail(str(exc), 2) from exc
 
 
 @app.command("serve")
@@ -114,8 +111,7 @@ def publish_command(
                 con, target, run, lambda n, total: bar.update(task, completed=n, total=total)
             )
         except RunNotFoundError as exc:
-            errors.print(f"error: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(1) from exc
+            raise fail(str(exc)) from exc
     console.print(
         f"published run {done.run_id}: {done.lists:,} lists, {done.offers:,} offers,"
         f" {done.deal_products:,} products in deal scopes, {done.cards:,} cards"
@@ -175,8 +171,7 @@ def lookup_command(
     try:
         found = lookup(_open(ledger, must_exist=True), STAFF, code, on)
     except CheckoutError as exc:
-        errors.print(f"error: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+        raise fail(str(exc)) from exc
     table = Table(
         title=f"list {found.list_id} (store {found.store_id}), {found.valid_from} to"
         f" {found.valid_to}, on {found.day}"
@@ -210,8 +205,7 @@ def replay_command(
     try:
         lines = file.read_text().splitlines()
     except OSError as exc:
-        errors.print(f"error: cannot read {file}: {exc.strerror}", markup=False)
-        raise typer.Exit(2) from exc
+        raise fail(f"cannot read {file}: {exc.strerror}", 2) from exc
     con = _open(ledger, must_exist=True)
     staff = Lane(None, "", f"cli replay {file.name}", staff=True)
     counts = {"applied": 0, "already applied": 0, "refused": 0}

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from offers.cli.app import app, connect_or_exit, console, errors, settings_or_exit
+from offers.cli.app import app, connect_or_exit, console, errors, fail, settings_or_exit
 
 
 @app.command("render")
@@ -72,8 +72,7 @@ def render_command(
     except (
         RunNotFoundError, RenderError, FontError, PageSizeError, RewardError, WordingError
     ) as exc:  # fmt: skip
-        errors.print(f"error: {exc}", soft_wrap=True, markup=False)
-        raise typer.Exit(1) from exc
+        raise fail(str(exc)) from exc
     finally:
         bar.stop()
     speed = (

@@ -13,6 +13,7 @@ from offers.cli.app import (
     connect_or_exit,
     console,
     errors,
+    fail,
     parse_date,
     settings_or_exit,
     warehouse_path,
@@ -58,8 +59,7 @@ def vendor(
                 category,
             )
     except ReportError as exc:
-        errors.print(f"error: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+        raise fail(str(exc)) from exc
     with errors.status(f"writing {out / 'report.pdf'} and the tables ..."):
         written = write_report(report, out)
     console.print(
@@ -94,13 +94,11 @@ def extract(
 
     settings = settings_or_exit()
     if not settings.reports.row_extract:
-        errors.print(
-            "error: row-level extracts are off; the store turns them on with"
+        raise fail(
+            "row-level extracts are off; the store turns them on with"
             " row_extract = true under [reports] in offers.toml",
-            markup=False,
-            soft_wrap=True,
+            2,
         )
-        raise typer.Exit(2)
     con = connect_or_exit()
     secret_file = (
         Path(settings.reports.extract_secret)
@@ -118,8 +116,7 @@ def extract(
                 category,
             )
     except (ReportError, ExtractError) as exc:
-        errors.print(f"error: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+        raise fail(str(exc)) from exc
     written = write_extract(made, out)
     record_extract(con, made)
     console.print(

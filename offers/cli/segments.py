@@ -14,6 +14,7 @@ from offers.cli.app import (
     connect_or_exit,
     console,
     errors,
+    fail,
     parse_date,
     require_scans,
     segments_app,
@@ -52,12 +53,9 @@ def segments(
     if category is not None and found.is_empty():
         close = [name for name in categories(con) if category.lower() in name.lower()][:5]
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        errors.print(
-            f"error: nobody bought in category '{category}' before {day}{hint}",
-            soft_wrap=True,
-            markup=False,
+        raise fail(
+            f"nobody bought in category '{category}' before {day}{hint}",
         )
-        raise typer.Exit(1)
     if out is not None:
         write_parquet(found.sort("category", "household_id"), out)
         console.print(f"wrote {found.height:,} household x category rows to {out}")
