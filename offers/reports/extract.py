@@ -40,7 +40,7 @@ import duckdb
 import polars as pl
 
 from offers.config import Settings
-from offers.reports.vendor import ReportError, manufacturer_categories
+from offers.reports.vendor import report_categories
 from offers.segments import brand_segments, value_tiers
 from offers.warehouse import frame, midnight, registered
 
@@ -142,9 +142,7 @@ def row_extract(
     docstring); `extract_id` is drawn at random unless given (tests)."""
     settings = settings or Settings()
     k = settings.reports.min_households
-    if last_day < first_day:
-        raise ReportError(f"--to {last_day} is before --from {first_day}")
-    categories = manufacturer_categories(con, manufacturer_id, only)
+    categories = report_categories(con, manufacturer_id, first_day, last_day, only)
     end = last_day + dt.timedelta(days=1)
     keep = pl.col("category").is_in(categories)
     columns = ["household_id", "category", "brand_segment", "usage"]
@@ -161,12 +159,13 @@ def row_extract(
             _EXTRACT_ROWS_SQL,
             {
                 "manufacturer_id": manufacturer_id,
+                "categories": categories,
                 "from": first_day,
                 "to": last_day,
                 "first_time": midnight(first_day),
                 "end_time": midnight(end),
             },
-        ).filter(keep)
+        )
     extract_id = extract_id or secrets.token_hex(8)
     coarse = coarsen(found, secret, extract_id)
     published = k_households(coarse, k)

@@ -82,9 +82,7 @@ def vendor_report(
     whose scope reaches into one of them."""
     settings = settings or ReportSettings()
     k = settings.min_households
-    if last_day < first_day:
-        raise ReportError(f"--to {last_day} is before --from {first_day}")
-    categories = manufacturer_categories(con, manufacturer_id, only)
+    categories = report_categories(con, manufacturer_id, first_day, last_day, only)
     end = last_day + dt.timedelta(days=1)
     segment_settings = segment_settings or SegmentSettings()
     after = brand_segments(con, end, segment_settings).filter(pl.col("category").is_in(categories))
@@ -136,11 +134,18 @@ def vendor_report(
     )
 
 
-def manufacturer_categories(
-    con: duckdb.DuckDBPyConnection, manufacturer_id: int, only: list[str] | None = None
+def report_categories(
+    con: duckdb.DuckDBPyConnection,
+    manufacturer_id: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    only: list[str] | None = None,
 ) -> list[str]:
-    """The categories a manufacturer makes products in, sorted (those of `only`, when
-    given); ReportError when none, or when `only` names one it makes nothing in."""
+    """The categories a report on a manufacturer covers: those it makes products in,
+    sorted (those of `only`, when given). ReportError when the period ends before it
+    starts, when it makes nothing, or when `only` names a category it makes nothing in."""
+    if last_day < first_day:
+        raise ReportError(f"--to {last_day} is before --from {first_day}")
     categories = [
         str(r[0])
         for r in rows(
@@ -206,9 +211,11 @@ def cell_table(
                 "units": total["units"] if is_shown else None,
                 "spend": round(total["spend"], 2) if is_shown else None,
                 "manufacturer_spend": round(total["manufacturer_spend"], 2) if is_shown else None,
+                # from the dollars as printed: float sums in another order differ in
+                # the last bits, the rounded dollars do not
                 "manufacturer_share": (
-                    total["manufacturer_spend"] / total["spend"]
-                    if is_shown and total["spend"] > 0 else None
+                    round(total["manufacturer_spend"], 2) / round(total["spend"], 2)
+                    if is_shown and round(total["spend"], 2) > 0 else None
                 ),
             })  # fmt: skip
     return pl.DataFrame(
@@ -238,13 +245,7 @@ def migration_table(
         # a brand segment's households at the end are in the cells table, and at the
         # start in the cells table of a report ending the day before: taken as known
         segment = np.array([state in BRAND_SEGMENTS for state in STATES])
-        elsewhere = Published(
-            cells=np.zeros(counts.shape, dtype=bool),
-            rows=segment & (counts.sum(axis=1) >= k),
-            columns=segment & (counts.sum(axis=0) >= k),
-            grand=False,
-        )
-        shown = suppress(counts, k, elsewhere)
+        shown = suppress(counts, k, _known(counts, k, rows=segment, columns=segment))
         for i, start in enumerate(STATES):
             for j, end in enumerate(STATES):
                 if start == end == "not buying":
@@ -305,8 +306,8 @@ def deal_cell_table(reach: pl.DataFrame, k: int) -> pl.DataFrame:
         }
         carrying, redeeming = _grid(sums, "households"), _grid(sums, "redeemers")
         # the deals table gives the deal's households and redeemers: taken as known
-        shown_carrying = suppress(carrying, k, _grand_known(carrying, k))
-        shown_redeeming = suppress(redeeming, k, _grand_known(redeeming, k))
+        shown_carrying = suppress(carrying, k, _known(carrying, k, grand=True))
+        shown_redeeming = suppress(redeeming, k, _known(redeeming, k, grand=True))
         for i, segment in enumerate(BRAND_SEGMENTS):
             for j, usage in enumerate(USAGE_LEVELS):
                 made.append({
@@ -386,13 +387,23 @@ def _interval(
     return float(np.percentile(every, 2.5)), float(np.percentile(every, 97.5))
 
 
-def _grand_known(counts: NDArray[np.int64], k: int) -> Published:
-    """A table's grand total as published elsewhere (when it is k or more)."""
+def _known(
+    counts: NDArray[np.int64],
+    k: int,
+    rows: NDArray[np.bool_] | None = None,
+    columns: NDArray[np.bool_] | None = None,
+    grand: bool = False,
+) -> Published:
+    """The totals of `counts` another table publishes: of the rows, columns and grand
+    total named, those of k households or more (smaller ones it suppresses)."""
+    n_rows, n_columns = counts.shape
+    named_rows = np.zeros(n_rows, dtype=bool) if rows is None else rows
+    named_columns = np.zeros(n_columns, dtype=bool) if columns is None else columns
     return Published(
         cells=np.zeros(counts.shape, dtype=bool),
-        rows=np.zeros(counts.shape[0], dtype=bool),
-        columns=np.zeros(counts.shape[1], dtype=bool),
-        grand=bool(counts.sum() >= k),
+        rows=named_rows & (counts.sum(axis=1) >= k),
+        columns=named_columns & (counts.sum(axis=0) >= k),
+        grand=grand and bool(counts.sum() >= k),
     )
 
 

@@ -1,11 +1,11 @@
 -- The rows of a manufacturer's row-level extract before they are pseudonymised and
--- coarsened (offers/reports/extract.py): one per household x category the manufacturer
--- sells in, for every household that bought in the category in the 52 weeks before the
+-- coarsened (offers/reports/extract.py): one per household x category of $categories, for every household that bought in the category in the 52 weeks before the
 -- end of the period or whose list carried one of the manufacturer's deals in it, except
 -- the households that opted out (their rows are not shared, even under a pseudonym).
 -- Relations read: segments_at_end, segments_at_start (brand_segments output: household_id,
 --   category, brand_segment, usage), tiers (household_id, tier), besides the warehouse.
--- Parameters: $manufacturer_id; $from, $to (DATE: the period, both inclusive);
+-- Parameters: $manufacturer_id; $categories (VARCHAR[]: the categories reported); $from,
+--   $to (DATE: the period, both inclusive);
 --   $first_time, $end_time (TIMESTAMP: [from, to + 1 day)).
 -- Output: household_id, category, brand_segment (at the end; 'not buying' when none),
 --   brand_segment_at_start ('not buying' when none), usage (NULL when unsegmented or not
@@ -15,12 +15,7 @@
 --   its deals on the category's products in the period), units (bought in the category
 --   in the period, returns left out), spend (dollars, net of returns), manufacturer_spend
 --   (dollars, net of returns).
-WITH categories AS (
-    SELECT DISTINCT category FROM product
-    WHERE manufacturer_id = $manufacturer_id AND category IS NOT NULL
-),
-
-runs AS (
+WITH runs AS (
     SELECT run_id FROM plan_run WHERE valid_from <= $to AND valid_to >= $from
 ),
 
@@ -60,7 +55,7 @@ bought AS (
     FROM scan_line AS s
     JOIN product AS p ON p.product_id = s.product_id
     WHERE s.scanned_at >= $first_time AND s.scanned_at < $end_time
-        AND p.category IN (SELECT category FROM categories)
+        AND list_contains($categories, p.category)
     GROUP BY s.household_id, p.category
 ),
 
@@ -68,11 +63,11 @@ base AS (
     SELECT household_id, category
     FROM (
         SELECT household_id, category FROM segments_at_end
-        WHERE category IN (SELECT category FROM categories)
         UNION
         SELECT household_id, category FROM carried
     ) AS everyone
-    WHERE household_id NOT IN (SELECT household_id FROM household WHERE opted_out)
+    WHERE list_contains($categories, category)
+        AND household_id NOT IN (SELECT household_id FROM household WHERE opted_out)
 )
 
 SELECT b.household_id, b.category,
