@@ -30,11 +30,11 @@ JOIN product AS p ON p.product_id = s.product_id
 GROUP BY s.household_id, p.category
 """
 
-# For context: the floor plus the one costly thing segments need, purchase occasions
-# (distinct baskets per household x category).
+# For context: the floor plus purchase occasions counted the portable way (distinct days
+# per household x category by a hash), which brand_segments counts with one bit per day.
 FLOOR_WITH_OCCASIONS_SQL = """
 SELECT s.household_id, p.category, sum(s.quantity) AS units,
-    count(DISTINCT s.basket_id) AS occasions
+    count(DISTINCT CAST(s.scanned_at AS DATE)) AS occasions
 FROM scan_line AS s
 JOIN product AS p ON p.product_id = s.product_id
 GROUP BY s.household_id, p.category
@@ -88,7 +88,8 @@ def main() -> None:
     print(f"{args.households:,} households, {lines:,} scan lines, {pairs:,} household x category")
     print(f"{'step':28} {'seconds':>8} {'ratio to floor':>15}  target <= {TARGET_RATIO}")
     print(f"{'floor (join + group by)':28} {floor:>8.2f} {1.0:>15.2f}")
-    print(f"{'floor + distinct baskets':28} {with_occasions:>8.2f} {with_occasions / floor:>15.2f}")
+    distinct_days = "floor + count(DISTINCT day)"
+    print(f"{distinct_days:28} {with_occasions:>8.2f} {with_occasions / floor:>15.2f}")
     for name, seconds in (("brand_segments", segments), ("value_tiers", tiers)):
         ratio = seconds / floor
         verdict = "ok" if ratio <= TARGET_RATIO else "MISSED"

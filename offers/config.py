@@ -91,7 +91,8 @@ class SegmentSettings:
     """Share of the household's units in the category (0-1) in one brand type that makes
     it loyal to that type: national at or above it, store at or below 1 - it."""
     min_occasions: int = 2
-    """Purchase occasions (baskets) in the category below which a household is unsegmented."""
+    """Purchase occasions (days with a purchase in the category) below which a household is
+    unsegmented; two baskets on one day are one occasion."""
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,10 @@ def brand_segments(
     """Every household x category bought in the window before `as_of`, segmented.
 
     Input: the warehouse's scan_line and product tables. Output columns: household_id,
-    category, units, national_units, national_share (0-1), occasions, spend (dollars),
-    brand_segment ('national' | 'store' | 'switcher' | 'unsegmented'), usage ('low' |
-    'medium' | 'high', null when unsegmented), in no particular order. With `category`,
-    only that category.
+    category, units, national_units, national_share (0-1), occasions (days with a
+    purchase), spend (dollars), brand_segment ('national' | 'store' | 'switcher' |
+    'unsegmented'), usage ('low' | 'medium' | 'high', null when unsegmented), in no
+    particular order. With `category`, only that category.
     """
     settings = settings or SegmentSettings()
     start = midnight(as_of) - dt.timedelta(weeks=settings.window_weeks)
@@ -51,6 +51,7 @@ def brand_segments(
         {
             "as_of": midnight(as_of),
             "window_start": start,
+            "window_days": settings.window_weeks * 7,
             "loyal_share": settings.loyal_share,
             "min_occasions": settings.min_occasions,
         },

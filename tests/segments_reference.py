@@ -34,7 +34,7 @@ def brand_segments(
         .filter(pl.col("brand_type") == "national")
         .sum()
         .cast(pl.Int64),
-        occasions=pl.col("basket_id").n_unique().cast(pl.Int64),
+        occasions=pl.col("scanned_at").dt.date().n_unique().cast(pl.Int64),
     )
     spend = lines.group_by("household_id", "category").agg(
         spend=pl.col("amount_paid").cast(pl.Float64).sum()

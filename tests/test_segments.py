@@ -238,6 +238,32 @@ def test_every_segmented_pair_is_in_exactly_one_of_nine_cells(
 
 
 @settings(max_examples=60, deadline=None)
+@given(purchases=st.lists(purchase, max_size=40))
+def test_sql_agrees_with_the_polars_reference_on_random_histories(
+    purchases: list[tuple[int, int, int, int]],
+) -> None:
+    # Random days include the day before the window, its first and its last, and several
+    # baskets on one day.
+    con = _warehouse_with(purchases)
+    scans, products = _reference_inputs(con)
+    _same(
+        brand_segments(con, AS_OF_PROPERTIES),
+        segments_reference.brand_segments(scans, products, AS_OF_PROPERTIES),
+    )
+
+
+def test_two_baskets_on_one_day_are_one_occasion() -> None:
+    # Household 1 buys its pain reliever in two baskets on one day; household 2 on the
+    # window's first day (2017-01-02) and its last (2017-12-31).
+    con = _warehouse_with([(1, 1, 1, 40), (1, 1, 2, 40), (2, 1, 1, 1), (2, 1, 1, 364)])
+    found = brand_segments(con, AS_OF_PROPERTIES).sort("household_id")
+    assert found.select("household_id", "units", "occasions", "brand_segment").rows() == [
+        (1, 3, 1, "unsegmented"),
+        (2, 2, 2, "national"),
+    ]
+
+
+@settings(max_examples=60, deadline=None)
 @given(
     purchases=st.lists(purchase, min_size=1, max_size=30),
     household=st.integers(1, 8),
