@@ -67,11 +67,12 @@ def history(
 ) -> pl.DataFrame:
     """Each household x item's purchase history before `as_of` (schema in history.sql);
     with `sample_every` n > 1, only households whose id is a multiple of n. Sorted by
-    household and item, so the float sums made from it (item priors) repeat bit for bit."""
+    household and item (in the SQL), so the float sums made from it (item priors) repeat
+    bit for bit."""
     settings = settings or CycleSettings()
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    found = frame(
+    return frame(
         con,
         _HISTORY_SQL,
         {
@@ -81,7 +82,6 @@ def history(
             "sample_every": sample_every,
         },
     )
-    return found.sort("household_id", "item_id")
 
 
 def _finite(value: object, fallback: float) -> float:

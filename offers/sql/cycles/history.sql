@@ -13,37 +13,49 @@
 --   sample variance of the quantity-adjusted log interval in days, summed exactly so every
 --   run gives the same bits; NULL without intervals, the variance NULL with one).
 -- A purchase occasion is a day with a purchase of the item; returns are left out.
--- Partitionable by household.
-WITH item_lines AS (
+-- Rows are sorted by household and item (text order), so the float sums made from them (the
+-- item priors) repeat bit for bit. Partitionable by household.
+-- Items are grouped by an integer key (the product id, or a number per sub-category) and
+-- named only at the end: grouping 16 M lines by text keys cost a quarter more.
+WITH item AS (
+    SELECT
+        product_id,
+        CASE
+            WHEN $level = 'product' THEN product_id
+            ELSE dense_rank() OVER (ORDER BY subcategory)
+        END AS item_key
+    FROM product
+    WHERE $level = 'product' OR subcategory IS NOT NULL
+),
+
+item_lines AS (
     SELECT
         s.household_id,
-        CASE WHEN $level = 'product' THEN CAST(s.product_id AS VARCHAR) ELSE p.subcategory END
-            AS item_id,
+        i.item_key,
         CAST(s.scanned_at AS DATE) AS day,
         s.quantity
     FROM scan_line AS s
-    JOIN product AS p ON p.product_id = s.product_id
+    JOIN item AS i ON i.product_id = s.product_id
     WHERE s.scanned_at < $as_of AND s.quantity > 0 AND mod(s.household_id, $sample_every) = 0
 ),
 
 occasions AS (
-    SELECT household_id, item_id, day, CAST(sum(quantity) AS BIGINT) AS units
+    SELECT household_id, item_key, day, CAST(sum(quantity) AS BIGINT) AS units
     FROM item_lines
-    WHERE item_id IS NOT NULL
-    GROUP BY household_id, item_id, day
+    GROUP BY household_id, item_key, day
 ),
 
 intervals AS (
     SELECT
         o.household_id,
-        o.item_id,
+        o.item_key,
         o.day,
         o.units,
         o.day - lag(o.day) OVER pair_days AS gap_days,
         lag(o.units) OVER pair_days AS previous_units,
-        avg(o.units) OVER (PARTITION BY o.household_id, o.item_id) AS mean_units
+        avg(o.units) OVER (PARTITION BY o.household_id, o.item_key) AS mean_units
     FROM occasions AS o
-    WINDOW pair_days AS (PARTITION BY o.household_id, o.item_id ORDER BY o.day)
+    WINDOW pair_days AS (PARTITION BY o.household_id, o.item_key ORDER BY o.day)
 ),
 
 adjusted AS (
@@ -56,24 +68,43 @@ adjusted AS (
             AS DECIMAL(18, 12)
         ) AS log_gap
     FROM intervals AS i
+),
+
+pairs AS (
+    SELECT
+        household_id,
+        item_key,
+        count(*) AS occasions,
+        CAST(sum(units) AS BIGINT) AS units,
+        min(day) AS first_day,
+        max(day) AS last_day,
+        arg_max(units, day) AS last_units,
+        avg(units) AS mean_units,
+        count(log_gap) AS gaps,
+        min(gap_days) AS shortest_gap_days,
+        CAST(avg(log_gap) AS DOUBLE) AS log_gap_mean,
+        CASE WHEN count(log_gap) > 1 THEN greatest(
+            CAST(sum(log_gap * log_gap) AS DOUBLE)
+            - CAST(sum(log_gap) AS DOUBLE) * CAST(sum(log_gap) AS DOUBLE) / count(log_gap),
+            0.0
+        ) / (count(log_gap) - 1) END AS log_gap_var
+    FROM adjusted
+    GROUP BY household_id, item_key
+),
+
+item_name AS (
+    SELECT DISTINCT
+        i.item_key,
+        CASE WHEN $level = 'product' THEN CAST(p.product_id AS VARCHAR) ELSE p.subcategory END
+            AS item_id
+    FROM item AS i
+    JOIN product AS p ON p.product_id = i.product_id
 )
 
 SELECT
-    household_id,
-    item_id,
-    count(*) AS occasions,
-    CAST(sum(units) AS BIGINT) AS units,
-    min(day) AS first_day,
-    max(day) AS last_day,
-    arg_max(units, day) AS last_units,
-    avg(units) AS mean_units,
-    count(log_gap) AS gaps,
-    min(gap_days) AS shortest_gap_days,
-    CAST(avg(log_gap) AS DOUBLE) AS log_gap_mean,
-    CASE WHEN count(log_gap) > 1 THEN greatest(
-        CAST(sum(log_gap * log_gap) AS DOUBLE)
-        - CAST(sum(log_gap) AS DOUBLE) * CAST(sum(log_gap) AS DOUBLE) / count(log_gap),
-        0.0
-    ) / (count(log_gap) - 1) END AS log_gap_var
-FROM adjusted
-GROUP BY household_id, item_id
+    p.household_id,
+    n.item_id,
+    p.* EXCLUDE (household_id, item_key)
+FROM pairs AS p
+JOIN item_name AS n ON n.item_key = p.item_key
+ORDER BY p.household_id, n.item_id
