@@ -23,7 +23,9 @@ WITH item AS (
         CASE
             WHEN $level = 'product' THEN product_id
             ELSE dense_rank() OVER (ORDER BY subcategory)
-        END AS item_key
+        END AS item_key,
+        CASE WHEN $level = 'product' THEN CAST(product_id AS VARCHAR) ELSE subcategory END
+            AS item_id
     FROM product
     WHERE $level = 'product' OR subcategory IS NOT NULL
 ),
@@ -93,12 +95,7 @@ pairs AS (
 ),
 
 item_name AS (
-    SELECT DISTINCT
-        i.item_key,
-        CASE WHEN $level = 'product' THEN CAST(p.product_id AS VARCHAR) ELSE p.subcategory END
-            AS item_id
-    FROM item AS i
-    JOIN product AS p ON p.product_id = i.product_id
+    SELECT DISTINCT item_key, item_id FROM item
 )
 
 SELECT
