@@ -1,7 +1,8 @@
 """Choosing each list's lines from the candidates: offers first, then reminders.
 
-The rule (greedy, by expected value):
-1. Offers are taken in the candidates' order (highest expected value first; ties by
+The rule (greedy, by targeting value):
+1. Offers are taken in the candidates' order (highest targeting value first: expected
+   value beyond what the offer would bring printed for a household at random; ties by
    household, deal, product). An offer joins its household's list when all of these hold:
    the list has fewer than max_lines lines; it is not a conversion or discovery line past
    max_discovery_lines; the list has no offer in its category yet (at most one offer per

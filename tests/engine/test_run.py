@@ -4,7 +4,6 @@ store (scope, dates, holdout, just bought, conversion depth, reproducible, no du
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import duckdb
 import polars as pl
@@ -15,10 +14,10 @@ from offers.deals import deal_items, load_deals
 from offers.engine import PlanError, plan
 from offers.engine.candidates import needs
 from offers.warehouse import frame
-from tests.conftest import ROOT, TINY, loaded_synthetic_store, scalar
+from tests.conftest import TINY, scalar
+from tests.engine.conftest import STORE_AS_OF
 
 TINY_AS_OF = dt.date(2017, 3, 29)
-STORE_AS_OF = dt.date(2017, 12, 31)
 
 _LINES = """
 SELECT s.household_id, l.*
@@ -74,16 +73,6 @@ def test_a_plan_without_deals_in_the_window_says_so(tiny_store: duckdb.DuckDBPyC
     with pytest.raises(PlanError, match="no deal runs between 2017-03-29 and 2017-04-11"):
         plan(tiny_store, TINY_AS_OF)
     assert scalar(tiny_store, "SELECT count(*) FROM plan_run") == 0
-
-
-@pytest.fixture(scope="module")
-def planned_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A 600-household synthetic store with the demo's deals, planned as of STORE_AS_OF."""
-    con, _ = loaded_synthetic_store(tmp_path_factory.mktemp("planned"), 600, seed=5)
-    load_deals(con, ROOT / "fixtures" / "store-deals.toml")
-    plan(con, STORE_AS_OF)
-    yield con
-    con.close()
 
 
 def test_holdout_households_get_no_list(planned_store: duckdb.DuckDBPyConnection) -> None:

@@ -26,12 +26,12 @@ def test_the_tiny_lists_carry_the_household_card_and_lines_in_store_walk_order(
     )  # fmt: skip
     # Store walk: produce, bakery, deli, meat, seafood, dairy, frozen, grocery, ... drug.
     assert [(d.name, [line.line_number for line in d.lines]) for d in first.departments] == [
-        ("MEAT", [2]), ("DAIRY", [3]), ("GROCERY", [4]), ("DRUG GM", [1]),
+        ("MEAT", [3]), ("DAIRY", [2]), ("GROCERY", [4]), ("DRUG GM", [1]),
     ]  # fmt: skip
     assert [(d.name, [line.line_number for line in d.lines]) for d in second.departments] == [
         ("MEAT", [4]), ("DAIRY", [1]), ("BABY", [2, 3]),
     ]  # fmt: skip
-    # expected_lists.csv: 1.50 + 2.00 + 0.50 x 2 = 4.50; 0.40 + 3.00 = 3.40.
+    # expected_lists.csv: 1.50 + 0.50 x 2 + 2.00 = 4.50; 0.40 + 3.00 = 3.40.
     assert (first.face_value, second.face_value) == (4.5, 3.4)
     assert (first.valid_from.isoformat(), first.valid_to.isoformat()) == (
         "2017-03-29", "2017-04-11",

@@ -31,8 +31,8 @@ def test_the_lanes_get_offer_lines_scopes_and_hashed_cards(published: Published)
     offers = ledger.execute("SELECT list_id, line_number, deal_id, item FROM offer ORDER BY 1, 2")
     assert offers.fetchall() == [
         (100000001, 1, "TYLENOL-150", "Tylenol Extra Strength Caplets 100ct"),
-        (100000001, 2, "BEEF-200", "Dick's Ground Beef 80/20 2 lb"),
-        (100000001, 3, "DEANS-MILK", "Dean's Whole Milk 1 gal"),
+        (100000001, 2, "DEANS-MILK", "Dean's Whole Milk 1 gal"),
+        (100000001, 3, "BEEF-200", "Dick's Ground Beef 80/20 2 lb"),
         (100000002, 1, "DICKS-MILK", "Dick's Whole Milk 1 gal"),
         (100000002, 2, "PAMPERS-TRIAL", "Pampers Swaddlers Size 1 84ct"),
     ]  # the reminders (no deal) stay on paper

@@ -49,8 +49,8 @@ def test_a_lane_reads_and_redeems_its_own_store_only(
         assert private not in body  # the cashier needs the offers, not who the shopper is
     assert [o["deal_id"] for o in found.json()["offers"]] == [
         "TYLENOL-150",
-        "BEEF-200",
         "DEANS-MILK",
+        "BEEF-200",
     ]
 
 

@@ -18,9 +18,10 @@
 -- Output: household_id, deal_id, product_id, category, brand_segment, usage (the
 --   household's cell in the category; NULL when unsegmented), reason ('due' | 'conversion' |
 --   'discovery'), discount (dollars a redemption), face_value (dollars: discount x the
---   deal's limit per household), p_redeem (0-1), expected_value (dollars), expected_date,
---   valid_from, valid_to; the best $per_category per household x category, ordered by
---   expected value (highest first), then household, deal and product.
+--   deal's limit per household), p_redeem (0-1), expected_value (dollars), targeting_value
+--   (dollars), expected_date, valid_from, valid_to; the best $per_category per household x
+--   category by targeting value, ordered by targeting value (highest first), then
+--   household, deal and product.
 -- Rules:
 --   just bought: bought fewer than $window_days ago with a typical interval longer than
 --     the window (it will not be needed again in it): never offered;
@@ -33,8 +34,31 @@
 --     scope, on the best-selling product; p_redeem = category need x $discovery_response;
 --   expected_value = p_redeem x (price x margin + funding per redemption - discount):
 --     what the redemption is worth to the store and the manufacturer, less what it costs;
+--   targeting_value = (p_redeem - p_anyone) x (the same worth less cost): what printing
+--     the offer on this household's list earns beyond printing it for a treated household
+--     drawn at random, whose chance p_anyone is the mean over the treated households of
+--     their p_buy of the product (a due offer) or of their category need times the
+--     response (a conversion or discovery offer; 0 for a household not buying it). A
+--     staple that everyone buys is worth little on a personal list; an item this household
+--     buys far more than others is worth much. It orders the candidates (the engine
+--     takes them in that order); expected_value is what the run records;
 --   only offers with a discount and a positive expected value are candidates.
-WITH due_offer AS (
+WITH item_anyone AS (
+    SELECT n.product_id, sum(n.p_buy) / (SELECT count(*) FROM treated) AS p_anyone
+    FROM item_need AS n
+    JOIN treated AS t ON t.household_id = n.household_id
+    WHERE n.product_id IN (SELECT product_id FROM deal_item)
+    GROUP BY n.product_id
+),
+
+category_anyone AS (
+    SELECT c.category, sum(c.p_buy) / (SELECT count(*) FROM treated) AS p_anyone
+    FROM category_need AS c
+    JOIN treated AS t ON t.household_id = c.household_id
+    GROUP BY c.category
+),
+
+due_offer AS (
     SELECT
         n.household_id,
         i.deal_id,
@@ -44,6 +68,7 @@ WITH due_offer AS (
         s.usage,
         'due' AS reason,
         n.p_buy AS p_redeem,
+        a.p_anyone,
         i.discount,
         i.price,
         i.brand_type,
@@ -58,6 +83,7 @@ WITH due_offer AS (
     FROM item_need AS n
     JOIN treated AS t ON t.household_id = n.household_id
     JOIN deal_item AS i ON i.product_id = n.product_id
+    JOIN item_anyone AS a ON a.product_id = n.product_id
     LEFT JOIN segment AS s ON s.household_id = n.household_id AND s.category = i.category
     WHERE NOT (n.days_since_last < $window_days AND n.typical_interval_days > $window_days)
         AND (
@@ -88,6 +114,9 @@ targeted_offer AS (
         c.p_buy * CASE i.target_kind
             WHEN 'conversion' THEN $conversion_response ELSE $discovery_response
         END AS p_redeem,
+        a.p_anyone * CASE i.target_kind
+            WHEN 'conversion' THEN $conversion_response ELSE $discovery_response
+        END AS p_anyone,
         round(i.discount * CASE
             WHEN i.target_kind <> 'conversion' THEN 1.0
             WHEN s.usage = 'low' THEN $depth_low
@@ -108,6 +137,7 @@ targeted_offer AS (
         AND (i.target_usage IS NULL OR s.usage = i.target_usage)
     JOIN treated AS t ON t.household_id = s.household_id
     JOIN category_need AS c ON c.household_id = s.household_id AND c.category = i.category
+    JOIN category_anyone AS a ON a.category = i.category
     WHERE i.scope_rank = 1
         AND i.target_kind IN ('conversion', 'segment')
         AND NOT (c.days_since_last < $window_days AND c.typical_interval_days > $window_days)
@@ -123,7 +153,7 @@ targeted_offer AS (
 candidate AS (
     SELECT
         household_id, deal_id, product_id, category, brand_segment, usage, reason, p_redeem,
-        discount, price,
+        p_anyone, discount, price,
         brand_type, funding_per_redemption, limit_per_household, expected_date, valid_from,
         valid_to
     FROM due_offer
@@ -131,22 +161,28 @@ candidate AS (
     UNION ALL
     SELECT
         household_id, deal_id, product_id, category, brand_segment, usage, reason, p_redeem,
-        discount, price,
+        p_anyone, discount, price,
         brand_type, funding_per_redemption, limit_per_household, expected_date, valid_from,
         valid_to
     FROM targeted_offer
 ),
 
-valued AS (
+worth AS (
     SELECT
         c.*,
         round(c.discount * c.limit_per_household, 2) AS face_value,
-        c.p_redeem * (
-            c.price * CASE c.brand_type WHEN 'store' THEN $margin_store ELSE $margin_national END
-            + c.funding_per_redemption - c.discount
-        ) AS expected_value
+        c.price * CASE c.brand_type WHEN 'store' THEN $margin_store ELSE $margin_national END
+        + c.funding_per_redemption - c.discount AS net_worth
     FROM candidate AS c
     WHERE c.discount > 0
+),
+
+valued AS (
+    SELECT
+        w.*,
+        w.p_redeem * w.net_worth AS expected_value,
+        (w.p_redeem - w.p_anyone) * w.net_worth AS targeting_value
+    FROM worth AS w
 ),
 
 ranked AS (
@@ -154,7 +190,7 @@ ranked AS (
         v.*,
         row_number() OVER (
             PARTITION BY v.household_id, v.category
-            ORDER BY v.expected_value DESC, v.deal_id, v.product_id
+            ORDER BY v.targeting_value DESC, v.deal_id, v.product_id
         ) AS rank_in_category
     FROM valued AS v
     WHERE v.expected_value > 0
@@ -162,7 +198,7 @@ ranked AS (
 
 SELECT
     household_id, deal_id, product_id, category, brand_segment, usage, reason, discount,
-    face_value, p_redeem, expected_value, expected_date, valid_from, valid_to
+    face_value, p_redeem, expected_value, targeting_value, expected_date, valid_from, valid_to
 FROM ranked
 WHERE rank_in_category <= $per_category
-ORDER BY expected_value DESC, household_id, deal_id, product_id
+ORDER BY targeting_value DESC, household_id, deal_id, product_id
