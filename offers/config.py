@@ -60,16 +60,37 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 DEFAULT_FILE = Path("offers.toml")
 
 
 class SettingsError(Exception):
-    """offers.toml has an unknown or badly typed setting; the message names it."""
+    """offers.toml has an unknown, badly typed or out-of-range setting; the message names
+    it."""
+
+
+_T = TypeVar("_T")
+
+
+def _within(
+    default: _T,
+    *,
+    at_least: float | None = None,
+    above: float | None = None,
+    at_most: float | None = None,
+    below: float | None = None,
+) -> _T:
+    """A setting's default and the range the file may set it in (each number of a list
+    too); `load_settings` refuses a value outside it, naming the setting."""
+    bounds = {"at_least": at_least, "above": above, "at_most": at_most, "below": below}
+    limits = {k: v for k, v in bounds.items() if v is not None}
+    return field(default=default, metadata={"limits": limits})
 
 
 @dataclass(frozen=True)
@@ -85,12 +106,12 @@ class IngestSettings:
 class SegmentSettings:
     """Brand-loyalty segments per household x category."""
 
-    window_weeks: int = 52
+    window_weeks: int = _within(52, at_least=1)
     """Weeks of scans before as-of that a segment is computed from."""
-    loyal_share: float = 0.8
+    loyal_share: float = _within(0.8, at_least=0.5, at_most=1.0)
     """Share of the household's units in the category (0-1) in one brand type that makes
     it loyal to that type: national at or above it, store at or below 1 - it."""
-    min_occasions: int = 2
+    min_occasions: int = _within(2, at_least=1)
     """Purchase occasions (days with a purchase in the category) below which a household is
     unsegmented; two baskets on one day are one occasion."""
 
@@ -99,13 +120,13 @@ class SegmentSettings:
 class HouseholdSettings:
     """Value tiers and list eligibility."""
 
-    spend_weeks: int = 52
+    spend_weeks: int = _within(52, at_least=1)
     """Weeks of spend before as-of that value tiers rank."""
-    tier_shares: tuple[float, ...] = (0.01, 0.04, 0.15)
+    tier_shares: tuple[float, ...] = _within((0.01, 0.04, 0.15), at_least=0.0, at_most=1.0)
     """Shares of households (0-1) in tiers A, B, C, from the top spender down; D is the rest."""
-    eligibility_weeks: int = 8
+    eligibility_weeks: int = _within(8, at_least=1)
     """Weeks before as-of over which weekly spend is averaged for eligibility."""
-    eligible_weekly_spend: float = 25.0
+    eligible_weekly_spend: float = _within(25.0, at_least=0.0)
     """Dollars a week a household must spend more than to get a list."""
 
 
@@ -113,23 +134,23 @@ class HouseholdSettings:
 class CycleSettings:
     """The purchase-cycle model (offers/cycles.py)."""
 
-    quantity_elasticity: float = 0.5
+    quantity_elasticity: float = _within(0.5, at_least=0.0)
     """How an interval stretches with the units bought: after buying q units where the
     household usually buys m, the next interval is expected (q / m) ** elasticity times its
     usual length (0: quantity ignored; 1: proportional)."""
-    prior_pairs: float = 5.0
+    prior_pairs: float = _within(5.0, at_least=0.0)
     """Pseudo-count (household x item pairs) with which an item's interval and repeat rate
     are pulled toward those of all items at its level."""
-    habit_occasions: float = 12.0
+    habit_occasions: float = _within(12.0, at_least=0.0)
     """Occasions at which an item counts as half a habit: the score is scaled by
     occasions / (occasions + habit_occasions), so a staple outranks an item bought twice."""
-    lapse_cycles: float = 12.0
+    lapse_cycles: float = _within(12.0, above=0.0)
     """Typical intervals after which an unbought item has faded to 1/e of its score."""
-    just_bought_days: int = 14
+    just_bought_days: int = _within(14, at_least=0)
     """An item bought fewer than this many days ago by a household whose every interval for
     it is more than twice as long is not due: its score is 0 (p_buy the calibration curve's
     floor)."""
-    calibration_gap_days: int = 28
+    calibration_gap_days: int = _within(28, at_least=0)
     """The calibration curve is fit on windows that end this many days before as-of, so the
     latest purchases change the model's inputs but never its calibration."""
 
@@ -138,33 +159,33 @@ class CycleSettings:
 class PlanSettings:
     """The offer engine (offers/engine.py): one list cycle."""
 
-    cadence_days: int = 14
+    cadence_days: int = _within(14, at_least=1)
     """Days between lists; a list's offers are valid for that window from as-of."""
     seed: int = 1
     """Seed of the holdout draw (a household's arm depends on it and its id only): keep it
     from cycle to cycle to keep the same holdout; change it to re-draw on purpose."""
-    holdout_share: float = 0.10
+    holdout_share: float = _within(0.10, at_least=0.0, below=1.0)
     """Share of eligible households (0-1) held out: no list, the control group."""
-    max_lines: int = 12
+    max_lines: int = _within(12, at_least=1)
     """Lines on a list, with and without offers."""
-    max_discovery_lines: int = 3
+    max_discovery_lines: int = _within(3, at_least=0)
     """Of a list's lines, at most this many are conversion or discovery offers."""
-    tier_budgets: tuple[float, ...] = (40.0, 30.0, 15.0, 5.0)
+    tier_budgets: tuple[float, ...] = _within((40.0, 30.0, 15.0, 5.0), at_least=0.0)
     """Dollars of face value a list's offers may add up to, for tiers A, B, C and D."""
-    margin_national: float = 0.25
+    margin_national: float = _within(0.25, at_least=0.0, at_most=1.0)
     """Share of a national-brand item's price that a sale is worth to store and maker."""
-    margin_store: float = 0.40
+    margin_store: float = _within(0.40, at_least=0.0, at_most=1.0)
     """Share of a store-brand item's price that a sale is worth to the store."""
-    conversion_response: float = 0.20
+    conversion_response: float = _within(0.20, at_least=0.0, at_most=1.0)
     """Share (0-1) of households needing the category in the window that redeem a
     conversion offer for the brand type they do not buy."""
-    discovery_response: float = 0.10
+    discovery_response: float = _within(0.10, at_least=0.0, at_most=1.0)
     """Share (0-1) of households in a deal's target cell, needing the category but not
     buying the deal's items, that redeem it."""
-    conversion_depth: tuple[float, ...] = (0.5, 0.75, 1.0)
+    conversion_depth: tuple[float, ...] = _within((0.5, 0.75, 1.0), at_least=0.0, at_most=1.0)
     """Share of a conversion deal's discount given to low, medium and high usage
     households: the deepest goes to the heaviest users."""
-    reminder_min_p_buy: float = 0.30
+    reminder_min_p_buy: float = _within(0.30, at_least=0.0, at_most=1.0)
     """A line with no offer (a reminder) needs at least this p_buy (0-1)."""
 
 
@@ -186,10 +207,10 @@ class ListSettings:
     """TrueType (.ttf, or .ttc for its first face) files drawn for characters that
     Helvetica lacks, tried in order. Empty: DejaVu Sans (shipped with matplotlib), then the
     first CJK font found among the usual system paths (Debian: fonts-droid-fallback)."""
-    reward_weeks: int = 8
+    reward_weeks: int = _within(8, at_least=1)
     """A household's non-price reward is matched to its spend over these weeks before
     as-of."""
-    reward_rotation: int = 3
+    reward_rotation: int = _within(3, at_least=1)
     """A household's reward rotates, run by run, among its best matches, this many."""
 
 
@@ -197,10 +218,10 @@ class ListSettings:
 class ReportSettings:
     """Vendor reports (offers/reports/)."""
 
-    min_households: int = 10
+    min_households: int = _within(10, at_least=1)
     """k: a published figure rests on at least this many households; smaller cells are
     suppressed, and so are cells that published totals would reveal."""
-    bootstrap_draws: int = 2_000
+    bootstrap_draws: int = _within(2_000, at_least=1)
     """Resamples of the households behind an incremental-effect interval."""
     row_extract: bool = False
     """Whether `offers report extract` may write a row-level extract for a manufacturer
@@ -245,6 +266,7 @@ def load_settings(path: Path | None = None) -> Settings:
 def _section(path: Path, name: str, default: Any, values: dict[str, Any]) -> Any:
     fields = dataclasses.fields(default)
     known = {f.name: getattr(default, f.name) for f in fields}
+    limits = {f.name: f.metadata.get("limits", {}) for f in fields}
     of_text = {f.name for f in fields if str(f.type) == "tuple[str, ...]"}
     unknown = set(values) - set(known)
     if unknown:
@@ -263,8 +285,30 @@ def _section(path: Path, name: str, default: Any, values: dict[str, Any]) -> Any
             raise SettingsError(
                 f"{path}: [{name}] {key} must be like {_example(expected)}, not {value!r}"
             )
+        outside = _outside(value, limits[key])
+        if outside:
+            raise SettingsError(f"{path}: [{name}] {key} must be {outside}, not {value!r}")
         chosen[key] = value
     return dataclasses.replace(default, **chosen)
+
+
+_RULES: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
+    "at_least": (operator.ge, "at least"),
+    "above": (operator.gt, "above"),
+    "at_most": (operator.le, "at most"),
+    "below": (operator.lt, "below"),
+}
+
+
+def _outside(value: Any, limits: dict[str, float]) -> str:
+    """'' when the value (every number of a list) is within the limits, else the rule it
+    breaks, in words (e.g. 'at least 1')."""
+    numbers = value if isinstance(value, tuple) else (value,)
+    wanted = [f"{_RULES[k][1]} {b}" for k, b in limits.items()]
+    for number in numbers:
+        if not all(_RULES[k][0](number, b) for k, b in limits.items()):
+            return " and ".join(wanted) + (" (each)" if isinstance(value, tuple) else "")
+    return ""
 
 
 def _example(value: Any) -> str:
