@@ -22,11 +22,15 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-LINE_COLUMNS = (
-    "household_id", "line_number", "product_id", "category", "brand_segment", "usage",
-    "deal_id", "reason", "discount",
-    "face_value", "p_redeem", "expected_value", "expected_date", "valid_from", "valid_to",
-)  # fmt: skip
+LINE_TYPES: dict[str, pl.DataType] = {
+    "household_id": pl.Int64(), "line_number": pl.Int32(), "product_id": pl.Int64(),
+    "category": pl.String(), "brand_segment": pl.String(), "usage": pl.String(),
+    "deal_id": pl.String(), "reason": pl.String(), "discount": pl.Float64(),
+    "face_value": pl.Float64(), "p_redeem": pl.Float64(), "expected_value": pl.Float64(),
+    "expected_date": pl.Date(), "valid_from": pl.Date(), "valid_to": pl.Date(),
+}  # fmt: skip
+"""The columns of a list line and their types."""
+LINE_COLUMNS = tuple(LINE_TYPES)
 
 _EPSILON = 1e-9
 """Dollars of slack when comparing sums of cents held as floats."""
@@ -35,7 +39,11 @@ _EPSILON = 1e-9
 @dataclass
 class _List:
     budget: float
-    lines: list[dict[str, object]] = field(default_factory=list)
+    offers: list[int] = field(default_factory=list)
+    """Rows of the offer candidates taken, in the order taken."""
+    reminders: list[int] = field(default_factory=list)
+    """Rows of the reminder candidates taken, in the order taken."""
+    lines: int = 0
     face: float = 0.0
     discovery: int = 0
     categories: set[str | None] = field(default_factory=set)
@@ -63,82 +71,91 @@ def choose_lines(
     """
     lists: dict[int, _List] = {}
     left = dict(caps)
-    for offer in offers.iter_rows(named=True):
-        household = int(offer["household_id"])
+    offer_fields = ("household_id", "deal_id", "face_value", "p_redeem", "reason", "category",
+                    "product_id")  # fmt: skip
+    for row, (household, deal, face, p_redeem, reason, category, product) in enumerate(
+        zip(*(offers[name].to_list() for name in offer_fields), strict=True)
+    ):
         if household not in budgets:
             continue
-        chosen = lists.setdefault(household, _List(budget=float(budgets[household])))
-        deal = str(offer["deal_id"])
-        face = float(offer["face_value"])
-        cost = float(offer["p_redeem"]) * face
+        chosen = lists.get(household)
+        if chosen is None:
+            chosen = lists[household] = _List(float(budgets[household]))
+        cost = p_redeem * face
         cap = left.get(deal)
-        discovery = offer["reason"] != "due"
+        discovery = reason != "due"
         if (
-            len(chosen.lines) >= max_lines
+            chosen.lines >= max_lines
             or (discovery and chosen.discovery >= max_discovery_lines)
-            or offer["category"] in chosen.categories
-            or offer["product_id"] in chosen.products
+            or category in chosen.categories
+            or product in chosen.products
             or deal in chosen.deals
             or chosen.face + face > chosen.budget + _EPSILON
             or (cap is not None and cost > cap + _EPSILON)
         ):
             continue
-        chosen.lines.append(dict(offer))
+        chosen.offers.append(row)
+        chosen.lines += 1
         chosen.face += face
         chosen.discovery += discovery
-        chosen.categories.add(offer["category"])
-        chosen.products.add(int(offer["product_id"]))
+        chosen.categories.add(category)
+        chosen.products.add(product)
         chosen.deals.add(deal)
         if cap is not None:
             left[deal] = cap - cost
-    first_day, last_day = window
-    for reminder in reminders.iter_rows(named=True):
-        household = int(reminder["household_id"])
+    for row, (household, product) in enumerate(
+        zip(reminders["household_id"].to_list(), reminders["product_id"].to_list(), strict=True)
+    ):
         if household not in budgets:
             continue
-        chosen = lists.setdefault(household, _List(budget=float(budgets[household])))
-        if len(chosen.lines) >= max_lines or reminder["product_id"] in chosen.products:
+        chosen = lists.get(household)
+        if chosen is None:
+            chosen = lists[household] = _List(float(budgets[household]))
+        if chosen.lines >= max_lines or product in chosen.products:
             continue
-        chosen.products.add(int(reminder["product_id"]))
-        chosen.lines.append(
-            {
-                "product_id": reminder["product_id"],
-                "category": reminder["category"],
-                "brand_segment": reminder["brand_segment"],
-                "usage": reminder["usage"],
-                "deal_id": None,
-                "reason": "due",
-                "discount": None,
-                "face_value": 0.0,
-                "p_redeem": reminder["p_buy"],
-                "expected_value": 0.0,
-                "expected_date": reminder["expected_date"],
-                "valid_from": first_day,
-                "valid_to": last_day,
-            }
-        )
-    records = [
-        {**line, "household_id": household, "line_number": number}
-        for household in sorted(lists)
-        for number, line in enumerate(lists[household].lines, start=1)
+        chosen.products.add(product)
+        chosen.reminders.append(row)
+        chosen.lines += 1
+    return _lines(offers, reminders, lists, window)
+
+
+def _lines(
+    offers: pl.DataFrame,
+    reminders: pl.DataFrame,
+    lists: dict[int, _List],
+    window: tuple[object, object],
+) -> pl.DataFrame:
+    """The chosen rows as LINE_COLUMNS: each household's offers in the order taken, then its
+    reminders (no deal, no discount, p_redeem = p_buy, valid for the whole window)."""
+    households = sorted(lists)
+    offer_rows = [row for h in households for row in lists[h].offers]
+    reminder_rows = [row for h in households for row in lists[h].reminders]
+    offer_numbers = [n for h in households for n in range(1, len(lists[h].offers) + 1)]
+    reminder_numbers = [
+        len(lists[h].offers) + n for h in households for n in range(1, len(lists[h].reminders) + 1)
     ]
-    return pl.DataFrame(
-        records,
-        schema={
-            "household_id": pl.Int64,
-            "line_number": pl.Int32,
-            "product_id": pl.Int64,
-            "category": pl.String,
-            "brand_segment": pl.String,
-            "usage": pl.String,
-            "deal_id": pl.String,
-            "reason": pl.String,
-            "discount": pl.Float64,
-            "face_value": pl.Float64,
-            "p_redeem": pl.Float64,
-            "expected_value": pl.Float64,
-            "expected_date": pl.Date,
-            "valid_from": pl.Date,
-            "valid_to": pl.Date,
-        },
-    ).select(LINE_COLUMNS)
+    first_day, last_day = window
+    taken_offers = offers[offer_rows].with_columns(
+        line_number=pl.Series(offer_numbers, dtype=pl.Int32)
+    )
+    taken_reminders = reminders[reminder_rows].select(
+        "household_id",
+        pl.Series("line_number", reminder_numbers, dtype=pl.Int32),
+        "product_id",
+        "category",
+        "brand_segment",
+        "usage",
+        pl.lit(None, pl.String).alias("deal_id"),
+        pl.lit("due").alias("reason"),
+        pl.lit(None, pl.Float64).alias("discount"),
+        pl.lit(0.0).alias("face_value"),
+        pl.col("p_buy").alias("p_redeem"),
+        pl.lit(0.0).alias("expected_value"),
+        "expected_date",
+        pl.lit(first_day, pl.Date).alias("valid_from"),
+        pl.lit(last_day, pl.Date).alias("valid_to"),
+    )
+    typed = [pl.col(name).cast(dtype) for name, dtype in LINE_TYPES.items()]
+    return pl.concat([taken_offers.select(typed), taken_reminders.select(typed)]).sort(
+        "household_id", "line_number"
+    )
