@@ -7,7 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from offers.cli import app
 from offers.deals import load_deals
 from offers.engine import plan
 from offers.evaluate_plan import evaluate_plan
@@ -42,6 +44,13 @@ def test_the_engines_lines_are_bought_more_than_the_same_lines_at_random(
     assert run.run_id in html
     assert "TYLENOL-Q1" in html
     assert (tmp_path / "summary" / "deals.png").stat().st_size > 0
+    con.close()
+    result = CliRunner().invoke(
+        app, ["--db", str(tmp_path / "offers.duckdb"), "evaluate", "plan", "--as-of",
+              str(AS_OF), "--draws", "3"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "over 3 draws of the random lines (seeds 0-2): households" in result.output
 
 
 def test_a_run_with_no_scans_after_it_cannot_be_judged(

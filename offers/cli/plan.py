@@ -107,6 +107,14 @@ def plan_command(
 def evaluate_plan_command(
     as_of: Annotated[str, typer.Option("--as-of", help="As-of day of the planned run.")],
     seed: Annotated[int | None, typer.Option(help="Seed of the run (default [plan] seed).")] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Deal the random lines out this many times (seeds 0, 1, ...) and "
+            "print the range of the ratios.",
+        ),
+    ] = 1,
 ) -> None:
     """Did households buy what their lists offered? The engine's hit rates against the
     same deals' lines dealt out at random, on the scans after the run's as-of."""
@@ -121,6 +129,7 @@ def evaluate_plan_command(
     try:
         with errors.status(f"judging run {run_id} against the scans after it ..."):
             found = evaluate_plan(con, run_id)
+            again = [evaluate_plan(con, run_id, seed=draw) for draw in range(1, draws)]
     except (RunNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from exc
     table = Table(
@@ -139,3 +148,12 @@ def evaluate_plan_command(
         ratio = f"{engine / random:.2f}x" if random > 0 else "-"
         table.add_row(label, f"{engine:.1%}", f"{random:.1%}", ratio)
     console.print(table)
+    if again:
+        every = [found, *again]
+        households = [f.household_ratio for f in every]
+        lines = [f.line_ratio for f in every]
+        console.print(
+            f"over {draws} draws of the random lines (seeds 0-{draws - 1}): households "
+            f"{min(households):.2f}x to {max(households):.2f}x, offered items "
+            f"{min(lines):.2f}x to {max(lines):.2f}x"
+        )
