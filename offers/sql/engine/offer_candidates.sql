@@ -43,8 +43,13 @@
 --     buys far more than others is worth much. It orders the candidates (the engine
 --     takes them in that order); expected_value is what the run records;
 --   only offers with a discount and a positive expected value are candidates.
+-- p_anyone sums exact decimals (12 places), so every run adds up to the same bits and
+-- orders its candidates the same way.
 WITH item_anyone AS (
-    SELECT n.product_id, sum(n.p_buy) / (SELECT count(*) FROM treated) AS p_anyone
+    SELECT
+        n.product_id,
+        CAST(sum(CAST(n.p_buy AS DECIMAL(18, 12))) AS DOUBLE) / (SELECT count(*) FROM treated)
+            AS p_anyone
     FROM item_need AS n
     JOIN treated AS t ON t.household_id = n.household_id
     WHERE n.product_id IN (SELECT product_id FROM deal_item)
@@ -52,7 +57,10 @@ WITH item_anyone AS (
 ),
 
 category_anyone AS (
-    SELECT c.category, sum(c.p_buy) / (SELECT count(*) FROM treated) AS p_anyone
+    SELECT
+        c.category,
+        CAST(sum(CAST(c.p_buy AS DECIMAL(18, 12))) AS DOUBLE) / (SELECT count(*) FROM treated)
+            AS p_anyone
     FROM category_need AS c
     JOIN treated AS t ON t.household_id = c.household_id
     GROUP BY c.category
