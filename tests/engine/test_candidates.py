@@ -25,7 +25,8 @@ def candidates(planned_store: duckdb.DuckDBPyConnection) -> Candidates:
     settings = Settings()
     window = settings.plan.cadence_days
     tiers = value_tiers(con, STORE_AS_OF, settings.households)
-    arms = draw_arms(tiers.filter(pl.col("eligible")).select("household_id", "tier"), 1, 0.1)
+    eligible = tiers.filter(pl.col("eligible")).select("household_id", "tier")
+    arms = draw_arms(eligible, settings.plan.seed, settings.plan.holdout_share)
     treated = arms.filter(pl.col("arm") == "treated").select("household_id", "tier")
     item_need, category_need = needs(con, STORE_AS_OF, window, settings.cycles)
     found = offer_candidates(

@@ -45,11 +45,12 @@
 --   only offers with a discount and a positive expected value are candidates.
 -- p_anyone sums exact decimals (12 places), so every run adds up to the same bits and
 -- orders its candidates the same way.
-WITH item_anyone AS (
-    SELECT
-        n.product_id,
-        CAST(sum(CAST(n.p_buy AS DECIMAL(18, 12))) AS DOUBLE) / (SELECT count(*) FROM treated)
-            AS p_anyone
+WITH treated_count AS (
+    SELECT count(*) AS households FROM treated
+),
+
+item_anyone AS (
+    SELECT n.product_id, sum(CAST(n.p_buy AS DECIMAL(18, 12))) AS p_buy_sum
     FROM item_need AS n
     JOIN treated AS t ON t.household_id = n.household_id
     WHERE n.product_id IN (SELECT product_id FROM deal_item)
@@ -57,10 +58,7 @@ WITH item_anyone AS (
 ),
 
 category_anyone AS (
-    SELECT
-        c.category,
-        CAST(sum(CAST(c.p_buy AS DECIMAL(18, 12))) AS DOUBLE) / (SELECT count(*) FROM treated)
-            AS p_anyone
+    SELECT c.category, sum(CAST(c.p_buy AS DECIMAL(18, 12))) AS p_buy_sum
     FROM category_need AS c
     JOIN treated AS t ON t.household_id = c.household_id
     GROUP BY c.category
@@ -76,7 +74,7 @@ due_offer AS (
         s.usage,
         'due' AS reason,
         n.p_buy AS p_redeem,
-        a.p_anyone,
+        CAST(a.p_buy_sum AS DOUBLE) / tc.households AS p_anyone,
         i.discount,
         i.price,
         i.brand_type,
@@ -92,6 +90,7 @@ due_offer AS (
     JOIN treated AS t ON t.household_id = n.household_id
     JOIN deal_item AS i ON i.product_id = n.product_id
     JOIN item_anyone AS a ON a.product_id = n.product_id
+    CROSS JOIN treated_count AS tc
     LEFT JOIN segment AS s ON s.household_id = n.household_id AND s.category = i.category
     WHERE NOT (n.days_since_last < $window_days AND n.typical_interval_days > $window_days)
         AND (
@@ -122,7 +121,7 @@ targeted_offer AS (
         c.p_buy * CASE i.target_kind
             WHEN 'conversion' THEN $conversion_response ELSE $discovery_response
         END AS p_redeem,
-        a.p_anyone * CASE i.target_kind
+        CAST(a.p_buy_sum AS DOUBLE) / tc.households * CASE i.target_kind
             WHEN 'conversion' THEN $conversion_response ELSE $discovery_response
         END AS p_anyone,
         round(i.discount * CASE
@@ -146,6 +145,7 @@ targeted_offer AS (
     JOIN treated AS t ON t.household_id = s.household_id
     JOIN category_need AS c ON c.household_id = s.household_id AND c.category = i.category
     JOIN category_anyone AS a ON a.category = i.category
+    CROSS JOIN treated_count AS tc
     WHERE i.scope_rank = 1
         AND i.target_kind IN ('conversion', 'segment')
         AND NOT (c.days_since_last < $window_days AND c.typical_interval_days > $window_days)
