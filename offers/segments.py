@@ -38,8 +38,8 @@ def brand_segments(
     """Every household x category bought in the window before `as_of`, segmented.
 
     Input: the warehouse's scan_line and product tables. Output columns: household_id,
-    category, units, national_units, national_share (0-1), occasions (days with a
-    purchase), spend (dollars), brand_segment ('national' | 'store' | 'switcher' |
+    category, units, national_units, national_share (0-1), first_bought and last_bought
+    (dates), spend (dollars), brand_segment ('national' | 'store' | 'switcher' |
     'unsegmented'), usage ('low' | 'medium' | 'high', null when unsegmented), in no
     particular order. With `category`, only that category.
     """

@@ -2,7 +2,8 @@
 
 Input: scan lines (household_id, basket_id, product_id, scanned_at, quantity, amount_paid)
 and products (product_id, brand_type, category) as frames. Output: the columns of
-offers.segments.brand_segments. Same rules, written independently.
+offers.segments.brand_segments. Same rules, written independently: here purchase days are
+always counted, where the SQL counts them only when the first and last day cannot tell.
 """
 
 from __future__ import annotations
@@ -10,6 +11,36 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+
+
+def _window_lines(
+    scans: pl.DataFrame, products: pl.DataFrame, as_of: dt.date, window_weeks: int
+) -> pl.DataFrame:
+    end = dt.datetime.combine(as_of, dt.time())
+    start = end - dt.timedelta(weeks=window_weeks)
+    return (
+        scans.filter((pl.col("scanned_at") >= start) & (pl.col("scanned_at") < end))
+        .join(products.select("product_id", "brand_type", "category"), on="product_id")
+        .filter(pl.col("category").is_not_null())
+    )
+
+
+def purchase_pairs(
+    scans: pl.DataFrame, products: pl.DataFrame, as_of: dt.date, window_weeks: int = 52
+) -> pl.DataFrame:
+    """Per household x category with units bought in the window: units, national_units,
+    first_bought, last_bought and occasions (distinct days with a purchase)."""
+    bought = _window_lines(scans, products, as_of, window_weeks).filter(pl.col("quantity") > 0)
+    return bought.group_by("household_id", "category").agg(
+        units=pl.col("quantity").sum().cast(pl.Int64),
+        national_units=pl.col("quantity")
+        .filter(pl.col("brand_type") == "national")
+        .sum()
+        .cast(pl.Int64),
+        first_bought=pl.col("scanned_at").dt.date().min(),
+        last_bought=pl.col("scanned_at").dt.date().max(),
+        occasions=pl.col("scanned_at").dt.date().n_unique().cast(pl.Int64),
+    )
 
 
 def brand_segments(
@@ -20,22 +51,8 @@ def brand_segments(
     loyal_share: float = 0.8,
     min_occasions: int = 2,
 ) -> pl.DataFrame:
-    end = dt.datetime.combine(as_of, dt.time())
-    start = end - dt.timedelta(weeks=window_weeks)
-    lines = (
-        scans.filter((pl.col("scanned_at") >= start) & (pl.col("scanned_at") < end))
-        .join(products.select("product_id", "brand_type", "category"), on="product_id")
-        .filter(pl.col("category").is_not_null())
-    )
-    bought = lines.filter(pl.col("quantity") > 0)
-    per_pair = bought.group_by("household_id", "category").agg(
-        units=pl.col("quantity").sum().cast(pl.Int64),
-        national_units=pl.col("quantity")
-        .filter(pl.col("brand_type") == "national")
-        .sum()
-        .cast(pl.Int64),
-        occasions=pl.col("scanned_at").dt.date().n_unique().cast(pl.Int64),
-    )
+    lines = _window_lines(scans, products, as_of, window_weeks)
+    per_pair = purchase_pairs(scans, products, as_of, window_weeks)
     spend = lines.group_by("household_id", "category").agg(
         spend=pl.col("amount_paid").cast(pl.Float64).sum()
     )
@@ -73,7 +90,8 @@ def brand_segments(
             "units",
             "national_units",
             "national_share",
-            "occasions",
+            "first_bought",
+            "last_bought",
             "spend",
             "brand_segment",
             "usage",

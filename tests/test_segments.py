@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from offers.charts import segment_heatmap
-from offers.config import HouseholdSettings
+from offers.config import HouseholdSettings, SegmentSettings
 from offers.segments import (
     BRAND_SEGMENTS,
     USAGE_LEVELS,
@@ -38,16 +38,15 @@ def test_tiny_store_analgesics_cells_match_the_answers(
         row["household_id"]: (
             row["units"],
             row["national_share"],
-            row["occasions"],
             row["brand_segment"],
             row["usage"],
         )
         for row in found.iter_rows(named=True)
     }
     assert cells == {
-        1: (4, 1.0, 4, "national", "medium"),
-        2: (2, 0.0, 2, "store", "low"),
-        3: (5, 0.4, 4, "switcher", "high"),
+        1: (4, 1.0, "national", "medium"),
+        2: (2, 0.0, "store", "low"),
+        3: (5, 0.4, "switcher", "high"),
     }
     matrix = segment_matrix(found)
     assert matrix.height == 9
@@ -69,6 +68,21 @@ def test_a_household_with_one_occasion_is_unsegmented(
     row = found.filter(pl.col("household_id") == 2).row(0, named=True)
     assert row["brand_segment"] == "unsegmented"
     assert row["usage"] is None
+
+
+@pytest.mark.parametrize(
+    ("min_occasions", "segmented"),
+    [(1, [1, 2, 3]), (2, [1, 2, 3]), (3, [1, 3]), (4, [1, 3]), (5, [])],
+)
+def test_households_below_the_occasions_setting_are_unsegmented(
+    tiny_store: duckdb.DuckDBPyConnection, min_occasions: int, segmented: list[int]
+) -> None:
+    # ANSWERS.md: in ANALGESICS households 1 and 3 have 4 purchase occasions, household 2 has 2.
+    found = brand_segments(
+        tiny_store, AS_OF, SegmentSettings(min_occasions=min_occasions), category="ANALGESICS"
+    )
+    assert sorted(found.filter(pl.col("usage").is_not_null())["household_id"]) == segmented
+    assert found.filter(pl.col("brand_segment") == "unsegmented").height == 3 - len(segmented)
 
 
 def test_tiny_store_tiers_and_eligibility(tiny_store: duckdb.DuckDBPyConnection) -> None:
@@ -153,8 +167,11 @@ def test_sql_agrees_with_the_polars_reference_on_synthetic_data(
 def test_planted_loyalty_is_recovered(synthetic: tuple[duckdb.DuckDBPyConnection, Path]) -> None:
     con, folder = synthetic
     truth = pl.read_parquet(folder / "truth_categories.parquet")
-    found = brand_segments(con, dt.date(2017, 12, 31)).join(truth, on=["household_id", "category"])
-    enough = found.filter(pl.col("occasions") >= 4)
+    as_of = dt.date(2017, 12, 31)
+    scans, products = _reference_inputs(con)
+    occasions = segments_reference.purchase_pairs(scans, products, as_of)
+    found = brand_segments(con, as_of).join(truth, on=["household_id", "category"])
+    enough = found.join(occasions, on=["household_id", "category"]).filter(pl.col("occasions") >= 4)
     recovered = (enough["brand_segment"] == enough["loyalty"]).mean()
     assert enough.height > 10_000
     assert isinstance(recovered, float)
@@ -237,18 +254,21 @@ def test_every_segmented_pair_is_in_exactly_one_of_nine_cells(
         assert matrix["households"].sum() == segmented.filter(pl.col("category") == category).height
 
 
-@settings(max_examples=60, deadline=None)
-@given(purchases=st.lists(purchase, max_size=40))
+@settings(max_examples=80, deadline=None)
+@given(purchases=st.lists(purchase, max_size=40), min_occasions=st.integers(1, 4))
 def test_sql_agrees_with_the_polars_reference_on_random_histories(
-    purchases: list[tuple[int, int, int, int]],
+    purchases: list[tuple[int, int, int, int]], min_occasions: int
 ) -> None:
     # Random days include the day before the window, its first and its last, and several
-    # baskets on one day.
+    # baskets on one day; the SQL tells two occasions by the first and last day and counts
+    # them beyond two, the reference always counts.
     con = _warehouse_with(purchases)
     scans, products = _reference_inputs(con)
     _same(
-        brand_segments(con, AS_OF_PROPERTIES),
-        segments_reference.brand_segments(scans, products, AS_OF_PROPERTIES),
+        brand_segments(con, AS_OF_PROPERTIES, SegmentSettings(min_occasions=min_occasions)),
+        segments_reference.brand_segments(
+            scans, products, AS_OF_PROPERTIES, min_occasions=min_occasions
+        ),
     )
 
 
@@ -257,9 +277,10 @@ def test_two_baskets_on_one_day_are_one_occasion() -> None:
     # window's first day (2017-01-02) and its last (2017-12-31).
     con = _warehouse_with([(1, 1, 1, 40), (1, 1, 2, 40), (2, 1, 1, 1), (2, 1, 1, 364)])
     found = brand_segments(con, AS_OF_PROPERTIES).sort("household_id")
-    assert found.select("household_id", "units", "occasions", "brand_segment").rows() == [
-        (1, 3, 1, "unsegmented"),
-        (2, 2, 2, "national"),
+    columns = ("household_id", "units", "first_bought", "last_bought", "brand_segment")
+    assert found.select(columns).rows() == [
+        (1, 3, dt.date(2017, 2, 10), dt.date(2017, 2, 10), "unsegmented"),
+        (2, 2, dt.date(2017, 1, 2), dt.date(2017, 12, 31), "national"),
     ]
 
 
