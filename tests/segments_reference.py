@@ -30,7 +30,11 @@ def purchase_pairs(
 ) -> pl.DataFrame:
     """Per household x category with units bought in the window: units, national_units,
     first_bought, last_bought and occasions (distinct days with a purchase)."""
-    bought = _window_lines(scans, products, as_of, window_weeks).filter(pl.col("quantity") > 0)
+    return _pairs(_window_lines(scans, products, as_of, window_weeks))
+
+
+def _pairs(lines: pl.DataFrame) -> pl.DataFrame:
+    bought = lines.filter(pl.col("quantity") > 0)
     return bought.group_by("household_id", "category").agg(
         units=pl.col("quantity").sum().cast(pl.Int64),
         national_units=pl.col("quantity")
@@ -52,7 +56,7 @@ def brand_segments(
     min_occasions: int = 2,
 ) -> pl.DataFrame:
     lines = _window_lines(scans, products, as_of, window_weeks)
-    per_pair = purchase_pairs(scans, products, as_of, window_weeks)
+    per_pair = _pairs(lines)
     spend = lines.group_by("household_id", "category").agg(
         spend=pl.col("amount_paid").cast(pl.Float64).sum()
     )
