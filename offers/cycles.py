@@ -30,8 +30,8 @@ strictly before as-of:
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
-from typing import Literal
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -40,10 +40,8 @@ from scipy.special import log_ndtr, ndtri
 from sklearn.isotonic import IsotonicRegression
 
 from offers.config import CycleSettings
-from offers.warehouse import frame, midnight, value
-
-Level = Literal["product", "subcategory"]
-LEVELS: tuple[Level, ...] = ("product", "subcategory")
+from offers.occasions import Floats, Level, Occasions, bought_between, pair_history, read_occasions
+from offers.warehouse import frame, midnight
 
 MIN_BETWEEN_VARIANCE = 0.02
 """Floor on the between-household variance of log intervals (so no item's population
@@ -54,8 +52,6 @@ FALLBACK_VARIANCE = 0.5
 INTERVAL_BAND = 1.2816
 """z for the 10th and 90th percentiles: the typical interval's 80 % band."""
 
-_HISTORY_SQL = resources.files("offers").joinpath("sql/cycles/history.sql").read_text()
-
 
 def history(
     con: duckdb.DuckDBPyConnection,
@@ -65,30 +61,12 @@ def history(
     *,
     sample_every: int = 1,
 ) -> pl.DataFrame:
-    """Each household x item's purchase history before `as_of` (schema in history.sql);
-    with `sample_every` n > 1, only households whose id is a multiple of n. Sorted by
-    household and item (in the SQL), so the float sums made from it (item priors) repeat
-    bit for bit."""
+    """Each household x item's purchase history before `as_of` (schema in
+    offers.occasions.pair_history); with `sample_every` n > 1, only households whose id is
+    a multiple of n."""
     settings = settings or CycleSettings()
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    return frame(
-        con,
-        _HISTORY_SQL,
-        {
-            "as_of": midnight(as_of),
-            "level": level,
-            "quantity_elasticity": settings.quantity_elasticity,
-            "sample_every": sample_every,
-        },
-    )
-
-
-def _finite(value: object, fallback: float) -> float:
-    """`value` as a float when it is a finite number, else `fallback`."""
-    if isinstance(value, int | float) and np.isfinite(value):
-        return float(value)
-    return fallback
+    occasions = read_occasions(con, as_of, level).of_households_every(sample_every)
+    return pair_history(occasions, settings.quantity_elasticity)
 
 
 def item_priors(pairs: pl.DataFrame, settings: CycleSettings | None = None) -> pl.DataFrame:
@@ -101,54 +79,120 @@ def item_priors(pairs: pl.DataFrame, settings: CycleSettings | None = None) -> p
     """
     settings = settings or CycleSettings()
     k = settings.prior_pairs
-    repeaters = pairs.filter(pl.col("gaps") >= 1)
-    overall = repeaters.select(
-        log_mean=(pl.col("log_gap_mean") * pl.col("gaps")).sum() / pl.col("gaps").sum(),
-        within=(pl.col("log_gap_var").fill_null(0) * (pl.col("gaps") - 1)).sum()
-        / (pl.col("gaps") - 1).sum().clip(lower_bound=1),
-    ).row(0, named=True)
-    global_mean = _finite(overall["log_mean"], FALLBACK_LOG_INTERVAL)
-    global_within = _finite(overall["within"], FALLBACK_VARIANCE) or FALLBACK_VARIANCE
-    global_between = max(
-        _finite(repeaters["log_gap_mean"].var(), FALLBACK_VARIANCE) - global_within * 0.5,
-        MIN_BETWEEN_VARIANCE,
+    # Every figure below is a sum over pairs, so one group-by of plain sums makes them all;
+    # the spread of households' means around the item's mean comes from sums of x and x^2.
+    intervals = pl.col("gaps").cast(pl.Float64)
+    within_df = (intervals - 1).clip(lower_bound=0)
+    own_mean = pl.col("log_gap_mean").fill_null(0)
+    terms = pairs.select(
+        "item_id",
+        repeat_buyers=(pl.col("gaps") >= 1).cast(pl.Float64),
+        gap_count=intervals,
+        weighted_sum=own_mean * intervals,
+        within_sum=pl.col("log_gap_var").fill_null(0) * within_df,
+        within_df=within_df,
+        mean_sum=own_mean,
+        mean_squares=own_mean * own_mean,
     )
-    global_repeat = _finite((pairs["gaps"] >= 1).mean(), 0.5)
+    sums = [column for column in terms.columns if column != "item_id"]
+    overall = terms.select(pl.col(sums).sum(), buyers=pl.len()).row(0, named=True)
+    global_mean = (
+        overall["weighted_sum"] / overall["gap_count"]
+        if overall["gap_count"] > 0
+        else FALLBACK_LOG_INTERVAL
+    )
+    global_within = (
+        overall["within_sum"] / max(overall["within_df"], 1.0) or FALLBACK_VARIANCE
+        if overall["gap_count"] > 0
+        else FALLBACK_VARIANCE
+    )
+    repeaters = overall["repeat_buyers"]
+    means_var = (
+        (overall["mean_squares"] - overall["mean_sum"] ** 2 / repeaters) / (repeaters - 1)
+        if repeaters > 1
+        else FALLBACK_VARIANCE
+    )
+    global_between = max(means_var - global_within * 0.5, MIN_BETWEEN_VARIANCE)
+    global_repeat = repeaters / overall["buyers"] if overall["buyers"] else 0.5
 
-    per_item = (
-        pairs.group_by("item_id")
-        .agg(
-            buyers=pl.len(),
-            repeat_buyers=(pl.col("gaps") >= 1).sum(),
-            gap_count=pl.col("gaps").sum(),
-            weighted_sum=(pl.col("log_gap_mean") * pl.col("gaps")).sum(),
-            within_sum=(pl.col("log_gap_var").fill_null(0) * (pl.col("gaps") - 1)).sum(),
-            within_df=(pl.col("gaps") - 1).clip(lower_bound=0).sum(),
-        )
-        .with_columns(
-            item_log_mean=(pl.col("weighted_sum") + k * global_mean) / (pl.col("gap_count") + k),
-            within_var=(pl.col("within_sum") + k * global_within) / (pl.col("within_df") + k),
-            repeat_rate=(pl.col("repeat_buyers") + k * global_repeat) / (pl.col("buyers") + k),
-        )
-    )
-    spread = (
-        repeaters.join(per_item.select("item_id", "item_log_mean"), on="item_id")
-        .group_by("item_id")
-        .agg(
-            spread_sum=((pl.col("log_gap_mean") - pl.col("item_log_mean")) ** 2).sum(),
-            spread_n=pl.len(),
-        )
-    )
+    item_log_mean = (pl.col("weighted_sum") + k * global_mean) / (pl.col("gap_count") + k)
+    # sum over the item's repeaters of (their mean - the item's)^2
+    spread_sum = (
+        pl.col("mean_squares")
+        - 2 * item_log_mean * pl.col("mean_sum")
+        + pl.col("repeat_buyers") * item_log_mean**2
+    ).clip(lower_bound=0)
     return (
-        per_item.join(spread, on="item_id", how="left")
-        .with_columns(
-            between_var=(
-                (pl.col("spread_sum").fill_null(0) + k * global_between)
-                / (pl.col("spread_n").fill_null(0) + k)
-            ).clip(lower_bound=MIN_BETWEEN_VARIANCE)
+        terms.group_by("item_id")
+        .agg(pl.col(sums).sum(), buyers=pl.len())
+        .select(
+            "item_id",
+            item_log_mean=item_log_mean,
+            within_var=(pl.col("within_sum") + k * global_within) / (pl.col("within_df") + k),
+            between_var=((spread_sum + k * global_between) / (pl.col("repeat_buyers") + k)).clip(
+                lower_bound=MIN_BETWEEN_VARIANCE
+            ),
+            repeat_rate=(pl.col("repeat_buyers") + k * global_repeat) / (pl.col("buyers") + k),
+            buyers="buyers",
         )
-        .select("item_id", "item_log_mean", "within_var", "between_var", "repeat_rate", "buyers")
     )
+
+
+@dataclass(frozen=True)
+class _Renewal:
+    """The model's arrays for every pair: `pairs` (history joined to its item's prior, in
+    the order of the arrays), score (0-1), and what the next interval is drawn from."""
+
+    pairs: pl.DataFrame
+    score: Floats
+    log_mean: Floats
+    spread: Floats
+    next_log_mean: Floats
+    since: Floats
+    log_survival_now: Floats
+
+
+def _renewal(
+    pairs: pl.DataFrame,
+    priors: pl.DataFrame,
+    as_of: dt.date,
+    horizon: int,
+    settings: CycleSettings,
+) -> _Renewal:
+    """The uncalibrated score of every pair (module docstring); horizon in days."""
+    if horizon < 1:
+        raise ValueError("horizon must be at least 1 day")
+    joined = pairs.join(priors, on="item_id", how="left")
+
+    def column(name: str) -> Floats:
+        values: Floats = joined[name].fill_null(0).cast(pl.Float64).to_numpy()
+        return values
+
+    gaps, within, between = column("gaps"), column("within_var"), column("between_var")
+    precision = gaps / within + 1.0 / between
+    log_mean = gaps * column("log_gap_mean") / within + column("item_log_mean") / between
+    log_mean /= precision
+    spread = np.sqrt(within + 1.0 / precision)
+    next_log_mean = np.log(column("last_units") / column("mean_units"))
+    next_log_mean *= settings.quantity_elasticity
+    next_log_mean += log_mean
+    since = (as_of - joined["last_day"]).dt.total_days().cast(pl.Float64).to_numpy()
+
+    log_survival_now = log_ndtr((next_log_mean - np.log(since)) / spread)
+    renewal = log_ndtr((next_log_mean - np.log(since + horizon)) / spread)
+    renewal -= log_survival_now
+    renewal = -np.expm1(renewal, out=renewal)
+    occasions = column("occasions")
+    # repeat x renewal x habit x fading
+    score = np.where(gaps >= 1, renewal, renewal * column("repeat_rate"))
+    score *= occasions / (occasions + settings.habit_occasions)
+    score *= np.exp(-since / (settings.lapse_cycles * np.exp(log_mean)))
+    np.clip(score, 0.0, 1.0, out=score)
+    # Not re-offered: bought within the last list window by a household that has never
+    # bought it again within two windows (every interval it shows is longer).
+    window = settings.just_bought_days
+    score[(since < window) & (column("shortest_gap_days") > 2 * window)] = 0.0
+    return _Renewal(joined, score, log_mean, spread, next_log_mean, since, log_survival_now)
 
 
 def scores(
@@ -166,52 +210,22 @@ def scores(
     interval_high_days (the 10th and 90th percentiles of its next interval), occasions,
     last_day.
     """
-    if horizon < 1:
-        raise ValueError("horizon must be at least 1 day")
-    settings = settings or CycleSettings()
-    joined = pairs.join(priors, on="item_id", how="left")
-    gaps = joined["gaps"].to_numpy().astype(float)
-    own_mean = np.nan_to_num(joined["log_gap_mean"].to_numpy().astype(float))
-    item_mean = joined["item_log_mean"].to_numpy()
-    within = joined["within_var"].to_numpy()
-    between = joined["between_var"].to_numpy()
-    precision = gaps / within + 1.0 / between
-    log_mean = (gaps * own_mean / within + item_mean / between) / precision
-    spread = np.sqrt(within + 1.0 / precision)
-    stretch = settings.quantity_elasticity * np.log(
-        joined["last_units"].to_numpy().astype(float) / joined["mean_units"].to_numpy()
-    )
-    next_log_mean = log_mean + stretch
-    since = (as_of - joined["last_day"]).dt.total_days().to_numpy().astype(float)
-
-    log_survival_now = log_ndtr(-(np.log(since) - next_log_mean) / spread)
-    log_survival_later = log_ndtr(-(np.log(since + horizon) - next_log_mean) / spread)
-    renewal = -np.expm1(log_survival_later - log_survival_now)
-    repeat = np.where(gaps >= 1, 1.0, joined["repeat_rate"].to_numpy())
-    occasions = joined["occasions"].to_numpy().astype(float)
-    habit = occasions / (occasions + settings.habit_occasions)
-    fading = np.exp(-since / (settings.lapse_cycles * np.exp(log_mean)))
-    typical = np.exp(log_mean + within / 2.0)
-    # Not re-offered: bought within the last list window by a household that has never
-    # bought it again within two windows (every interval it shows is longer).
-    window = settings.just_bought_days
-    shortest = joined["shortest_gap_days"].fill_null(0).to_numpy().astype(float)
-    just_bought = (since < window) & (shortest > 2 * window)
-    score = np.where(just_bought, 0.0, np.clip(repeat * renewal * habit * fading, 0.0, 1.0))
-
+    model = _renewal(pairs, priors, as_of, horizon, settings or CycleSettings())
+    log_mean, spread, since = model.log_mean, model.spread, model.since
+    within = model.pairs["within_var"].to_numpy()
     # Conditional median of the next interval, given it is longer than `since`.
-    half_survival = np.exp(log_survival_now) / 2.0
-    next_interval = np.exp(next_log_mean + spread * ndtri(1.0 - half_survival))
+    half_survival = np.exp(model.log_survival_now) / 2.0
+    next_interval = np.exp(model.next_log_mean + spread * ndtri(1.0 - half_survival))
     next_interval = np.where(np.isfinite(next_interval), next_interval, since * 4)
     next_interval = np.maximum(next_interval, since)
-    return joined.select(
+    return model.pairs.select(
         "household_id",
         "item_id",
-        score=pl.Series(score),
+        score=pl.Series(model.score),
         expected_date=pl.col("last_day")
         + pl.duration(days=pl.lit(pl.Series(np.round(next_interval)))),
         days_since_last=pl.Series(since.astype(np.int64)),
-        typical_interval_days=pl.Series(typical),
+        typical_interval_days=pl.Series(np.exp(log_mean + within / 2.0)),
         interval_low_days=pl.Series(np.exp(log_mean - INTERVAL_BAND * spread)),
         interval_high_days=pl.Series(np.exp(log_mean + INTERVAL_BAND * spread)),
         occasions="occasions",
@@ -219,7 +233,8 @@ def scores(
     )
 
 
-# Households that shopped in a window, and the items they bought in it.
+# Households that shopped in a window, and the items they bought in it (at sub-category
+# level, products without one are left out, as in the history).
 _WINDOW_PURCHASES_SQL = """
 SELECT DISTINCT
     s.household_id,
@@ -228,18 +243,20 @@ SELECT DISTINCT
 FROM scan_line AS s
 JOIN product AS p ON p.product_id = s.product_id
 WHERE s.scanned_at >= $start AND s.scanned_at < $end AND s.quantity > 0
+    AND ($level = 'product' OR p.subcategory IS NOT NULL)
 """
 
 CALIBRATION_WINDOWS = (7, 14, 28)
-CALIBRATION_HOUSEHOLDS = 5_000
+CALIBRATION_HOUSEHOLDS = 2_500
 """About this many households (a sample by id) are enough to fit the calibration curve."""
 
 
 def window_purchases(
     con: duckdb.DuckDBPyConnection, start: dt.date, days: int, level: Level
 ) -> pl.DataFrame:
-    """household_id, item_id of every purchase in [start, start + days) (item_id as text)."""
-    return frame(
+    """household_id, item_id of every purchase in [start, start + days): item_id the
+    product id (Int64) or the sub-category name, as predict gives them."""
+    bought = frame(
         con,
         _WINDOW_PURCHASES_SQL,
         {
@@ -248,15 +265,14 @@ def window_purchases(
             "end": midnight(start + dt.timedelta(days=days)),
         },
     )
+    return bought.with_columns(pl.col("item_id").cast(pl.Int64)) if level == "product" else bought
 
 
 def fit_calibration(
-    con: duckdb.DuckDBPyConnection,
-    as_of: dt.date,
-    level: Level = "product",
-    settings: CycleSettings | None = None,
+    occasions: Occasions, as_of: dt.date, settings: CycleSettings | None = None
 ) -> IsotonicRegression | None:
-    """The calibration curve g (score -> p_buy) for predictions as of `as_of`.
+    """The calibration curve g (score -> p_buy) for predictions as of `as_of`, from the
+    occasions before it.
 
     Fit on windows of CALIBRATION_WINDOWS days ending settings.calibration_gap_days before
     as-of: the scores at each window's start against whether the household bought the item
@@ -265,18 +281,18 @@ def fit_calibration(
     """
     settings = settings or CycleSettings()
     end = as_of - dt.timedelta(days=settings.calibration_gap_days)
-    households = int(value(con, "SELECT count(*) FROM household"))
-    sample_every = max(1, households // CALIBRATION_HOUSEHOLDS)
+    sample = occasions.of_households_every(max(1, occasions.households() // CALIBRATION_HOUSEHOLDS))
     scored, outcomes = [], []
     for days in CALIBRATION_WINDOWS:
         start = end - dt.timedelta(days=days)
-        pairs = history(con, start, level, settings, sample_every=sample_every)
+        pairs = pair_history(sample.before(start), settings.quantity_elasticity)
         if pairs.is_empty():
             continue
-        bought = window_purchases(con, start, days, level)
+        bought = bought_between(sample, start, end)
         shoppers = bought.select("household_id").unique()
+        model = _renewal(pairs, item_priors(pairs, settings), start, days, settings)
         rows = (
-            scores(pairs, item_priors(pairs, settings), start, days, settings)
+            model.pairs.select("household_id", "item_id", score=pl.Series(model.score))
             .join(shoppers, on="household_id")
             .join(
                 bought.with_columns(bought=pl.lit(1.0)), on=["household_id", "item_id"], how="left"
@@ -289,6 +305,13 @@ def fit_calibration(
     curve = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
     curve.fit(np.concatenate(scored), np.concatenate(outcomes))
     return curve
+
+
+def _through(curve: IsotonicRegression, score: pl.Series) -> Floats:
+    """curve.predict(score), by the interpolation it stands for (clipped at both ends),
+    without its input checks (a tenth of a second on 2.6 M scores)."""
+    values: Floats = np.interp(score.to_numpy(), curve.X_thresholds_, curve.y_thresholds_)
+    return values
 
 
 def predict(
@@ -308,32 +331,30 @@ def predict(
     uncalibrated score.
     """
     settings = settings or CycleSettings()
-    pairs = history(con, as_of, level, settings)
-    predicted = predict_from_history(
-        con, pairs, as_of, horizon, level, settings, calibrate=calibrate
-    )
-    if level == "product":
-        predicted = predicted.with_columns(pl.col("item_id").cast(pl.Int64))
-    return predicted
+    occasions = read_occasions(con, as_of, level)
+    return predict_from_history(occasions, None, as_of, horizon, settings, calibrate=calibrate)
 
 
 def predict_from_history(
-    con: duckdb.DuckDBPyConnection,
-    pairs: pl.DataFrame,
+    occasions: Occasions,
+    pairs: pl.DataFrame | None,
     as_of: dt.date,
     horizon: int,
-    level: Level,
     settings: CycleSettings,
     *,
     calibrate: bool = True,
 ) -> pl.DataFrame:
-    """`predict` for a history already read (item_id stays text): scores, then p_buy through
-    the calibration curve when asked for and there is data to fit it."""
-    predicted = scores(pairs, item_priors(pairs, settings), as_of, horizon, settings)
-    curve = fit_calibration(con, as_of, level, settings) if calibrate else None
-    p_buy = (
-        curve.predict(predicted["score"].to_numpy()) if curve is not None else predicted["score"]
-    )
+    """`predict` for occasions already read before `as_of` and their pair_history (made
+    here when None): scores, then p_buy through the calibration curve
+    when asked for and there is data to fit it."""
+    if pairs is None:
+        pairs = pair_history(occasions, settings.quantity_elasticity)
+    # The calibration needs only the occasions: it is fit on another core meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fitting = pool.submit(fit_calibration, occasions, as_of, settings) if calibrate else None
+        predicted = scores(pairs, item_priors(pairs, settings), as_of, horizon, settings)
+        curve = fitting.result() if fitting is not None else None
+    p_buy = predicted["score"].to_numpy() if curve is None else _through(curve, predicted["score"])
     return predicted.with_columns(p_buy=pl.Series(p_buy, dtype=pl.Float64)).select(
         "household_id", "item_id", "p_buy", pl.exclude("household_id", "item_id", "p_buy")
     )

@@ -25,7 +25,8 @@ import numpy as np
 import polars as pl
 
 from offers.config import CycleSettings
-from offers.cycles import Level, history, predict_from_history, window_purchases
+from offers.cycles import predict_from_history, window_purchases
+from offers.occasions import Level, pair_history, read_occasions
 from offers.warehouse import frame, midnight
 
 TOP_K = 10
@@ -54,8 +55,9 @@ def _scores(
     settings: CycleSettings,
 ) -> pl.DataFrame:
     """household_id, item_id and one score column per model (p_* are probabilities)."""
-    pairs = history(con, cutoff, level, settings)
-    model = predict_from_history(con, pairs, cutoff, horizon, level, settings)
+    occasions = read_occasions(con, cutoff, level)
+    pairs = pair_history(occasions, settings.quantity_elasticity)
+    model = predict_from_history(occasions, pairs, cutoff, horizon, settings)
     exposure = (cutoff - pairs["first_day"]).dt.total_days().cast(pl.Float64)
     rates = pairs.with_columns(exposure=exposure).with_columns(
         rate=pl.col("occasions") / pl.col("exposure")

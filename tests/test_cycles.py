@@ -29,16 +29,16 @@ def _pair(frame: pl.DataFrame, household: int, item: object) -> dict[str, Any]:
 
 def test_tiny_store_intervals_match_the_answers(tiny_store: duckdb.DuckDBPyConnection) -> None:
     products = history(tiny_store, AS_OF, "product")
-    tylenol = _pair(products, 1, "101")
+    tylenol = _pair(products, 1, 101)
     assert (tylenol["occasions"], tylenol["gaps"]) == (4, 3)
     assert tylenol["log_gap_mean"] == pytest.approx(math.log(14))
     assert tylenol["log_gap_var"] == pytest.approx(0.0)
     assert tylenol["last_day"] == dt.date(2017, 3, 15)
-    assert _pair(products, 1, "201")["log_gap_mean"] == pytest.approx(math.log(7))
-    reliever = _pair(products, 2, "103")
+    assert _pair(products, 1, 201)["log_gap_mean"] == pytest.approx(math.log(7))
+    reliever = _pair(products, 2, 103)
     assert (reliever["gaps"], reliever["log_gap_mean"]) == (1, pytest.approx(math.log(28)))
     # Dog food: two products at product level, one sub-category bought 28 days apart.
-    assert _pair(products, 3, "301")["gaps"] == 0
+    assert _pair(products, 3, 301)["gaps"] == 0
     dog_food = _pair(history(tiny_store, AS_OF, "subcategory"), 3, "DRY DOG FOOD")
     assert (dog_food["occasions"], dog_food["log_gap_mean"]) == (2, pytest.approx(math.log(28)))
 
@@ -132,7 +132,7 @@ def test_a_purchase_yesterday_never_raises_p_buy_for_a_long_cycle(
     now = _pair(after, household, product)
     was = before.filter((pl.col("household_id") == household) & (pl.col("item_id") == product))
     # Its cycle is longer than 28 days: every interval it shows, yesterday's included.
-    shortest = _pair(history(with_yesterday, PROPERTY_AS_OF), household, str(product))[
+    shortest = _pair(history(with_yesterday, PROPERTY_AS_OF), household, product)[
         "shortest_gap_days"
     ]
     if shortest is not None and shortest > 28 and was.height:
