@@ -16,10 +16,12 @@ strictly before as-of:
   none since the last one s days ago, 1 - S(s + horizon) / S(s) with S the interval's
   survival function; times the repeat rate; times occasions / (occasions + habit) (a staple
   outranks an item bought twice); times exp(-s / (lapse x typical interval)) (an item not
-  bought for many cycles fades). Something just bought is not due (small s); an item bought
-  within the last `just_bought_days` (a list window) by a household whose every interval
-  for it is longer than two windows scores 0: it is not re-offered. A longer horizon never
-  lowers the score.
+  bought for many cycles fades); times the item's store-wide trend ** trend_power (an item
+  more households bought in the last 14 days than its pace over the year comes sooner; no
+  horizon in it, so the horizon rule below holds). Something just bought is not due
+  (small s); an item bought within the last `just_bought_days` (a list window) by a
+  household whose every interval for it is longer than two windows scores 0: it is not
+  re-offered. A longer horizon never lowers the score.
 - Calibration: p_buy = g(score), with g one non-decreasing curve (isotonic regression)
   fit on earlier windows of 7, 14 and 28 days that end `calibration_gap_days` before
   as-of, on households that shopped in the window (as the backtest counts them). g keeps
@@ -138,6 +140,29 @@ def item_priors(pairs: pl.DataFrame, settings: CycleSettings | None = None) -> p
     )
 
 
+TREND_DAYS = 14
+TREND_YEAR_DAYS = 364
+
+
+def item_trend(pairs: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Each item's store-wide trend: how many households bought it in the TREND_DAYS (14)
+    before as-of against the steady pace of its buyers over the 364 days before, with one
+    pseudo-buyer at that pace: (recent + 1) / ((year + 26) x 14 / 364). 1 is steady, 2 is
+    twice the pace.
+
+    Input: history() output (a pair's last_day tells whether the household bought in a
+    window). Output: item_id, trend (> 0).
+    """
+    pace = TREND_DAYS / TREND_YEAR_DAYS
+
+    def buyers_since(days: int) -> pl.Expr:
+        return (pl.col("last_day") >= as_of - dt.timedelta(days=days)).sum()
+
+    return pairs.group_by("item_id").agg(
+        trend=(buyers_since(TREND_DAYS) + 1) / ((buyers_since(TREND_YEAR_DAYS) + 1 / pace) * pace)
+    )
+
+
 @dataclass(frozen=True)
 class _Renewal:
     """The model's arrays for every pair: `pairs` (history joined to its item's prior, in
@@ -162,7 +187,8 @@ def _renewal(
     """The uncalibrated score of every pair (module docstring); horizon in days."""
     if horizon < 1:
         raise ValueError("horizon must be at least 1 day")
-    joined = pairs.join(priors, on="item_id", how="left")
+    per_item = priors.join(item_trend(pairs, as_of), on="item_id", how="left")
+    joined = pairs.join(per_item, on="item_id", how="left")
 
     def column(name: str) -> Floats:
         values: Floats = joined[name].fill_null(0).cast(pl.Float64).to_numpy()
@@ -187,6 +213,7 @@ def _renewal(
     score = np.where(gaps >= 1, renewal, renewal * column("repeat_rate"))
     score *= occasions / (occasions + settings.habit_occasions)
     score *= np.exp(-since / (settings.lapse_cycles * np.exp(log_mean)))
+    score *= column("trend") ** settings.trend_power
     np.clip(score, 0.0, 1.0, out=score)
     # Not re-offered: bought within the last list window by a household that has never
     # bought it again within two windows (every interval it shows is longer).

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from offers.cycles import history, predict
+from offers.config import CycleSettings
+from offers.cycles import history, item_priors, item_trend, predict, scores
 from offers.evaluate import backtest_cycles
 from tests.conftest import Purchase, loaded_synthetic_store, warehouse_with
 
@@ -72,6 +73,44 @@ def test_predictions_cover_every_pair_bought_before(tiny_store: duckdb.DuckDBPyC
     assert predicted.select("household_id", "item_id").is_unique().all()
     assert predicted["item_id"].dtype == pl.Int64
     assert predicted.select(pl.col("p_buy").is_between(0, 1).all()).item()
+
+
+def test_an_items_trend_is_its_recent_buyers_against_the_years_pace() -> None:
+    as_of = dt.date(2017, 6, 1)
+
+    def pairs(item: str, days_ago: list[int]) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "item_id": [item] * len(days_ago),
+                "last_day": [as_of - dt.timedelta(days=d) for d in days_ago],
+            }
+        )
+
+    steady = pairs("A", [3] + [100] * 25)  # 26 buyers this year, 1 in the last 14 days
+    rising = pairs("B", [3] * 13 + [100] * 13)  # half of them in the last 14 days
+    lapsed = pairs("C", [400])  # nobody this year
+    new = pairs("D", [10])  # one buyer, in the last 14 days
+    trend = dict(
+        item_trend(pl.concat([steady, rising, lapsed, new]), as_of).sort("item_id").iter_rows()
+    )
+    # (recent + 1) / ((year + 26) x 14 / 364)
+    assert trend == pytest.approx({"A": 1.0, "B": 7.0, "C": 1.0, "D": 2 / (27 / 26)})
+
+
+def test_the_score_is_scaled_by_the_trend(tiny_store: duckdb.DuckDBPyConnection) -> None:
+    pairs = history(tiny_store, AS_OF, "product")
+    priors = item_priors(pairs)
+    flat = scores(pairs, priors, AS_OF, 14, CycleSettings(trend_power=0.0))
+    trending = scores(pairs, priors, AS_OF, 14, CycleSettings(trend_power=0.3))
+    ratio = (
+        flat.join(trending, on=["household_id", "item_id"], suffix="_t")
+        .join(item_trend(pairs, AS_OF), on="item_id")
+        .filter(pl.col("score") > 0)
+        .select(ratio=pl.col("score_t") / pl.col("score"), expected=pl.col("trend") ** 0.3)
+    )
+    assert ratio.height == 18  # every pair of the tiny store: none was just bought
+    assert ratio["ratio"].to_list() == pytest.approx(ratio["expected"].to_list())
+    assert ratio["expected"].n_unique() > 1
 
 
 # --- properties over random purchase histories -------------------------------------------
