@@ -60,15 +60,11 @@ def history(
     as_of: dt.date,
     level: Level = "product",
     settings: CycleSettings | None = None,
-    *,
-    sample_every: int = 1,
 ) -> pl.DataFrame:
     """Each household x item's purchase history before `as_of` (schema in
-    offers.occasions.pair_history); with `sample_every` n > 1, only households whose id is
-    a multiple of n."""
+    offers.occasions.pair_history)."""
     settings = settings or CycleSettings()
-    occasions = read_occasions(con, as_of, level).of_households_every(sample_every)
-    return pair_history(occasions, settings.quantity_elasticity)
+    return pair_history(read_occasions(con, as_of, level), settings.quantity_elasticity)
 
 
 def item_priors(pairs: pl.DataFrame, settings: CycleSettings | None = None) -> pl.DataFrame:

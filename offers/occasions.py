@@ -37,9 +37,16 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
 _SQL = resources.files("offers").joinpath("sql/cycles")
-_LINES_SQL = _SQL.joinpath("occasion_lines.sql").read_text()
+_PRODUCT_ITEMS_SQL = _SQL.joinpath("product_items.sql").read_text()
+_LINES_SQL = (
+    f"WITH product_item AS ({_PRODUCT_ITEMS_SQL})\n"
+    + _SQL.joinpath("occasion_lines.sql").read_text()
+)
 _BOUNDS_SQL = _SQL.joinpath("line_bounds.sql").read_text()
-_ITEM_IDS_SQL = _SQL.joinpath("item_ids.sql").read_text()
+# The items in position order (item_key 0, 1, ...).
+_ITEM_IDS_SQL = f"""
+SELECT item_id FROM ({_PRODUCT_ITEMS_SQL}) AS i GROUP BY item_key, item_id ORDER BY item_key
+"""
 
 # The lines as one int64 each: household, item, day and quantity in bit fields from the
 # high bits down, so sorting the keys sorts the lines.

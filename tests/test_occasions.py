@@ -106,8 +106,12 @@ def test_the_history_agrees_with_the_sql_reference(
     occasions = read_occasions(con, as_of, level).of_households_every(every)
     reference = _reference(con, as_of, level, elasticity, every)
     _same(pair_history(occasions, elasticity), reference)
-    # Worked through in runs of about 3 occasions (whole pairs), as 16 M are in 2 ** 18.
-    with patch.object(occasions_module, "CHUNK_OCCASIONS", 3):
+    # Worked through in runs of about 3 occasions (whole pairs), as 16 M are in 2 ** 18,
+    # and with logs computed rather than looked up (as for counts of 2 ** 20 or more).
+    with (
+        patch.object(occasions_module, "CHUNK_OCCASIONS", 3),
+        patch.object(occasions_module, "LOG_TABLE_SIZE", 1),
+    ):
         _same(pair_history(occasions, elasticity), reference)
 
 
