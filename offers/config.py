@@ -13,6 +13,7 @@ prior_pairs = 5.0               # an item's cycle is pulled toward all items' wi
 habit_occasions = 12.0          # an item bought 12 times counts as half a habit
 lapse_cycles = 12.0             # unbought for 12 typical intervals: faded to 1/e
 trend_power = 0.3               # score x trend ** 0.3: last 14 days' buyers vs the year's pace
+                                # (cycles predict/show/evaluate; the plan leaves it out)
 just_bought_days = 14           # bought < 14 days ago, never rebought within 28: not due
 calibration_gap_days = 28       # calibration windows end 28 days before as-of
 
@@ -150,7 +151,7 @@ class CycleSettings:
     trend_power: float = _within(0.3, at_least=0.0)
     """How much an item's store-wide trend counts: the score is scaled by trend **
     trend_power, trend being the item's buyers in the last 14 days against its pace over 52
-    weeks (0: trends ignored)."""
+    weeks (0: trends ignored). The plan's needs leave it out (offers.engine.candidates.needs)."""
     just_bought_days: int = _within(14, at_least=0)
     """An item bought fewer than this many days ago by a household whose every interval for
     it is more than twice as long is not due: its score is 0 (p_buy the calibration curve's

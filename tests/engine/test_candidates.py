@@ -8,7 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from offers.config import Settings
+from offers import cycles
+from offers.config import CycleSettings, Settings
 from offers.deals import deal_items
 from offers.engine.candidates import needs, offer_candidates
 from offers.engine.holdout import draw_arms
@@ -88,3 +89,17 @@ def test_candidates_come_by_targeting_value(candidates: Candidates) -> None:
     values = found["targeting_value"].to_numpy()
     assert (np.diff(values) <= 0).all()
     assert not (np.diff(found["expected_value"].to_numpy()) <= 0).all()
+
+
+def test_needs_leave_out_the_store_wide_trend(planned_store: duckdb.DuckDBPyConnection) -> None:
+    """The plan's needs are the cycles' p_buy without the trend factor, whatever the
+    setting; the cycles' own predictions do move with it."""
+    con, window = planned_store, Settings().plan.cadence_days
+    trended, flat = CycleSettings(trend_power=0.3), CycleSettings(trend_power=0.0)
+    with_trend, _ = needs(con, STORE_AS_OF, window, trended)
+    without, _ = needs(con, STORE_AS_OF, window, flat)
+    assert with_trend.equals(without)
+    flat_p_buy = cycles.predict(con, STORE_AS_OF, window, "product", flat)["p_buy"]
+    assert with_trend["p_buy"].equals(flat_p_buy)
+    trended_p_buy = cycles.predict(con, STORE_AS_OF, window, "product", trended)["p_buy"]
+    assert not trended_p_buy.equals(flat_p_buy)
