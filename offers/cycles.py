@@ -42,7 +42,15 @@ from scipy.special import log_ndtr, ndtri
 from sklearn.isotonic import IsotonicRegression
 
 from offers.config import CycleSettings
-from offers.occasions import Floats, Level, Occasions, bought_between, pair_history, read_occasions
+from offers.occasions import (
+    Floats,
+    Level,
+    Occasions,
+    bought_between,
+    pair_history,
+    read_occasions,
+    with_product_items,
+)
 from offers.warehouse import frame, midnight
 
 MIN_BETWEEN_VARIANCE = 0.02
@@ -256,18 +264,14 @@ def scores(
     )
 
 
-# Households that shopped in a window, and the items they bought in it (at sub-category
-# level, products without one are left out, as in the history).
-_WINDOW_PURCHASES_SQL = """
-SELECT DISTINCT
-    s.household_id,
-    CASE WHEN $level = 'product' THEN CAST(s.product_id AS VARCHAR) ELSE p.subcategory END
-        AS item_id
+# Households that shopped in a window, and the items they bought in it (the items of the
+# history: at sub-category level, products without one are left out).
+_WINDOW_PURCHASES_SQL = with_product_items("""
+SELECT DISTINCT s.household_id, i.item_id
 FROM scan_line AS s
-JOIN product AS p ON p.product_id = s.product_id
+JOIN product_item AS i ON i.product_id = s.product_id
 WHERE s.scanned_at >= $start AND s.scanned_at < $end AND s.quantity > 0
-    AND ($level = 'product' OR p.subcategory IS NOT NULL)
-"""
+""")
 
 CALIBRATION_WINDOWS = (7, 14, 28)
 CALIBRATION_HOUSEHOLDS = 2_500

@@ -38,10 +38,15 @@ Floats = npt.NDArray[np.float64]
 
 _SQL = resources.files("offers").joinpath("sql/cycles")
 _PRODUCT_ITEMS_SQL = _SQL.joinpath("product_items.sql").read_text()
-_LINES_SQL = (
-    f"WITH product_item AS ({_PRODUCT_ITEMS_SQL})\n"
-    + _SQL.joinpath("occasion_lines.sql").read_text()
-)
+
+
+def with_product_items(sql: str) -> str:
+    """`sql` with the table product_item in front: each product's item at the level the
+    query's $level names (product_items.sql), the one definition of a level's items."""
+    return f"WITH product_item AS ({_PRODUCT_ITEMS_SQL})\n{sql}"
+
+
+_LINES_SQL = with_product_items(_SQL.joinpath("occasion_lines.sql").read_text())
 _BOUNDS_SQL = _SQL.joinpath("line_bounds.sql").read_text()
 # The items in position order (item_key 0, 1, ...).
 _ITEM_IDS_SQL = f"""
